@@ -1,0 +1,101 @@
+/** Cancels a timer scheduled on a {@link Clock}. Idempotent. */
+export type CancelTimer = () => void;
+
+/**
+ * The engine's only source of time. Injected everywhere so that tests run on
+ * virtual time and replay never reads the wall clock.
+ */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Calls `callback` once when `now() >= at`. */
+  schedule(at: number, callback: () => void): CancelTimer;
+}
+
+/** The wall clock: `Date.now()` and `setTimeout`. */
+export function systemClock(): Clock {
+  return {
+    now: () => Date.now(),
+    schedule(at, callback) {
+      const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+      handle.unref?.();
+      return () => clearTimeout(handle);
+    },
+  };
+}
+
+interface VirtualTimer {
+  readonly at: number;
+  readonly order: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+/** A clock whose time moves only when told; timers fire in deadline order. */
+export interface VirtualClock extends Clock {
+  /** Moves time forward by `ms`, firing every timer due on the way, in order. */
+  advance(ms: number): void;
+  /** Moves time to `at` (never backwards), firing due timers in order. */
+  advanceTo(at: number): void;
+  /** The earliest pending deadline, if any. */
+  nextDeadline(): number | undefined;
+  /** How many timers are pending. */
+  pending(): number;
+}
+
+/**
+ * Creates a {@link VirtualClock} starting at `start` (epoch ms).
+ *
+ * @example
+ * ```ts
+ * const clock = virtualClock(0);
+ * clock.schedule(1000, () => console.log('fired'));
+ * clock.advance(1000); // logs 'fired'
+ * ```
+ */
+export function virtualClock(start = 0): VirtualClock {
+  let time = start;
+  let order = 0;
+  const timers: VirtualTimer[] = [];
+
+  const takeDue = (until: number): VirtualTimer | undefined => {
+    let best = -1;
+    for (let i = 0; i < timers.length; i++) {
+      const t = timers[i];
+      if (t === undefined || t.cancelled || t.at > until) continue;
+      const b = timers[best];
+      if (b === undefined || t.at < b.at || (t.at === b.at && t.order < b.order)) best = i;
+    }
+    if (best < 0) return undefined;
+    return timers.splice(best, 1)[0];
+  };
+
+  const advanceTo = (at: number): void => {
+    for (let t = takeDue(at); t !== undefined; t = takeDue(at)) {
+      time = Math.max(time, t.at);
+      t.callback();
+    }
+    time = Math.max(time, at);
+  };
+
+  return {
+    now: () => time,
+    schedule(at, callback) {
+      const timer: VirtualTimer = { at, order: order++, callback, cancelled: false };
+      timers.push(timer);
+      return () => {
+        timer.cancelled = true;
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+    },
+    advance: (ms) => advanceTo(time + ms),
+    advanceTo,
+    nextDeadline() {
+      let next: number | undefined;
+      for (const t of timers) if (!t.cancelled && (next === undefined || t.at < next)) next = t.at;
+      return next;
+    },
+    pending: () => timers.length,
+  };
+}

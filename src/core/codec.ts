@@ -1,0 +1,171 @@
+import { Packr } from 'msgpackr';
+import { ErrorCode, PayloadError } from './errors.js';
+
+/** The default largest encoded payload: 2 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+/**
+ * One msgpackr configuration for everything aion-ts stores: `moreTypes`
+ * round-trips Set and typed arrays, records make repeated shapes cheap, and
+ * `int64AsType` keeps BigInt as BigInt.
+ *
+ * msgpackr's decoder renames an own `__proto__` key to `__proto_` and only
+ * ever instantiates built-in error classes, so decoding stored bytes cannot
+ * pollute a prototype or run user-named constructors.
+ */
+const packr = new Packr({ moreTypes: true, int64AsType: 'bigint', useBigIntExtension: true });
+
+/** Encodes a value already known to be serializable. */
+export function encode(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+/** Decodes bytes written by {@link encode}. Throws on malformed input. */
+export function decode(bytes: Uint8Array): unknown {
+  return packr.unpack(bytes);
+}
+
+const BUILTIN_LEAVES: ReadonlySet<unknown> = new Set([
+  Date.prototype,
+  RegExp.prototype,
+  ArrayBuffer.prototype,
+  Error.prototype,
+  TypeError.prototype,
+  RangeError.prototype,
+  SyntaxError.prototype,
+  ReferenceError.prototype,
+  EvalError.prototype,
+  URIError.prototype,
+]);
+
+function fail(path: string, why: string): never {
+  throw new PayloadError(
+    ErrorCode.PAYLOAD_NOT_SERIALIZABLE,
+    `payload at ${path} cannot be stored: ${why}`,
+    { details: { path } },
+  );
+}
+
+function isPlainPrototype(proto: unknown): boolean {
+  return proto === Object.prototype || proto === null;
+}
+
+/** True for class instances whose prototype chain carries methods. */
+function hasMethods(proto: object | null): boolean {
+  for (
+    let p = proto;
+    p !== null && p !== Object.prototype;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      if (key === 'constructor') continue;
+      const descriptor = Object.getOwnPropertyDescriptor(p, key);
+      if (
+        descriptor !== undefined &&
+        (typeof descriptor.value === 'function' || descriptor.get !== undefined)
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Checks that msgpackr can encode `value` faithfully: no functions, symbols,
+ * cycles, class instances with methods, symbol keys or own `__proto__` keys.
+ *
+ * @throws PayloadError with code `PAYLOAD_NOT_SERIALIZABLE`, naming the path.
+ */
+export function assertSerializable(value: unknown, path = '$'): void {
+  walk(value, path, new Set<object>());
+}
+
+function walk(value: unknown, path: string, ancestors: Set<object>): void {
+  switch (typeof value) {
+    case 'undefined':
+    case 'boolean':
+    case 'number':
+    case 'string':
+    case 'bigint':
+      return;
+    case 'function':
+      fail(path, 'functions cannot be stored');
+    case 'symbol':
+      fail(path, 'symbols cannot be stored');
+    case 'object':
+      break;
+  }
+  if (value === null) return;
+  if (ancestors.has(value)) fail(path, 'the value contains a cycle');
+  if (ArrayBuffer.isView(value)) return;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (BUILTIN_LEAVES.has(proto)) return;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      if (proto !== Array.prototype) fail(path, 'array subclasses cannot be stored faithfully');
+      for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, ancestors);
+      return;
+    }
+    if (value instanceof Map) {
+      if (proto !== Map.prototype) fail(path, 'Map subclasses cannot be stored faithfully');
+      let i = 0;
+      for (const [k, v] of value) {
+        walk(k, `${path}.<key ${i}>`, ancestors);
+        walk(v, `${path}.<value ${i}>`, ancestors);
+        i++;
+      }
+      return;
+    }
+    if (value instanceof Set) {
+      if (proto !== Set.prototype) fail(path, 'Set subclasses cannot be stored faithfully');
+      let i = 0;
+      for (const v of value) walk(v, `${path}.<item ${i++}>`, ancestors);
+      return;
+    }
+    if (value instanceof Promise) fail(path, 'promises cannot be stored');
+    if (!isPlainPrototype(proto) && hasMethods(proto as object)) {
+      const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'anonymous';
+      fail(path, `instances of class ${name} carry methods that would be lost`);
+    }
+    if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol keys cannot be stored');
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') fail(path, "an own '__proto__' key cannot be stored faithfully");
+      walk((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
+    }
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+/**
+ * Validates and encodes a user payload in one step.
+ *
+ * @param what names the payload in error messages (e.g. `'workflow input'`).
+ * @throws PayloadError `PAYLOAD_NOT_SERIALIZABLE` or `PAYLOAD_TOO_LARGE`.
+ * @returns the encoded bytes (callers that only validate may drop them).
+ */
+export function encodePayload(
+  value: unknown,
+  maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+  what = 'payload',
+): Uint8Array {
+  assertSerializable(value, what);
+  let bytes: Uint8Array;
+  try {
+    bytes = packr.pack(value);
+  } catch (cause) {
+    throw new PayloadError(ErrorCode.PAYLOAD_NOT_SERIALIZABLE, `${what} cannot be encoded`, {
+      cause,
+    });
+  }
+  if (bytes.byteLength > maxBytes) {
+    throw new PayloadError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `${what} is ${bytes.byteLength} bytes, over the limit of ${maxBytes}`,
+      { details: { bytes: bytes.byteLength, maxBytes } },
+    );
+  }
+  return bytes;
+}
