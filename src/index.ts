@@ -1,3 +1,54 @@
+// Engine
+export {
+  Engine,
+  WorkflowCancelledError,
+  WorkflowFailedError,
+  WorkflowTerminatedError,
+  WorkflowTimedOutError,
+} from './engine/index.js';
+export type {
+  EngineOptions,
+  NondeterminismPolicy,
+  OutcomeNotice,
+  Residency,
+  StartOptions,
+  SupervisionEvent,
+  TerminalOutcome,
+  TreeNode,
+  WorkflowDescription,
+  WorkflowErrorInfo,
+  WorkflowHandle,
+  WorkflowPage,
+  WorkflowSummary,
+} from './engine/index.js';
+
+// Authoring
+export {
+  ActivityFailedError,
+  ApplicationError,
+  CancelledError,
+  ChildWorkflowFailedError,
+  TimeoutError,
+  defineActivity,
+  defineWorkflow,
+} from './workflow/index.js';
+export type {
+  ActivityContext,
+  ActivityDefinition,
+  ActivityOptions,
+  ApplicationErrorOptions,
+  CancellationState,
+  ChildHandle,
+  ChildOptions,
+  DurableTimer,
+  ParentClosePolicy,
+  RetryOptions,
+  SignalWaitOptions,
+  WorkflowContext,
+  WorkflowDefinition,
+  WorkflowOptions,
+} from './workflow/index.js';
+
 // Errors
 export {
   AionError,
@@ -13,16 +64,26 @@ export {
 export type { ErrorInfo } from './core/index.js';
 
 // Time
-export { systemClock, virtualClock, parseDuration } from './core/index.js';
+export { parseDuration, systemClock, virtualClock } from './core/index.js';
 export type { Clock, Duration, VirtualClock } from './core/index.js';
 
 // Events
-export type { EventType, HistoryEvent, RunRef, WorkflowStatus } from './core/index.js';
+export type {
+  EventType,
+  HistoryEvent,
+  ResolvedActivityOptions,
+  RetryPolicy,
+  RunRef,
+  TimerKind,
+  WorkflowStatus,
+} from './core/index.js';
 
 // Stores
+export { LevelStore } from './store/index.js';
 export type {
   Durability,
   EventStore,
+  LevelStoreOptions,
   ListFilter,
   ListPage,
   RunAppend,

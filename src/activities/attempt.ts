@@ -1,0 +1,122 @@
+import { AionError, ErrorCode, encodePayload, toErrorInfo } from '../core/index.js';
+import type { Clock, ErrorInfo, ResolvedActivityOptions } from '../core/index.js';
+import type { ActivityContext, ActivityDefinition } from '../workflow/index.js';
+
+/** Everything one attempt needs. */
+export interface AttemptRequest {
+  readonly def: ActivityDefinition;
+  readonly input: unknown;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly activityId: number;
+  readonly attempt: number;
+  readonly options: ResolvedActivityOptions;
+  readonly lastHeartbeatDetails: unknown;
+  readonly clock: Clock;
+  /** Aborts the attempt from outside (cancellation, termination, shutdown). */
+  readonly signal?: AbortSignal;
+  /** Largest result payload in bytes. */
+  readonly maxPayloadBytes?: number;
+}
+
+/** How one attempt ended. Never a rejection: every failure is data. */
+export type AttemptResult =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error: ErrorInfo; readonly heartbeatDetails: unknown };
+
+/**
+ * Runs one attempt of an activity with its timeout and heartbeat watchdogs.
+ * Both watchdogs abort `actx.signal` and end the attempt as a retryable
+ * failure (`ACTIVITY_TIMEOUT`, `HEARTBEAT_TIMEOUT`) without waiting for the
+ * function, which may ignore the signal.
+ */
+export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
+  const { def, clock, options } = request;
+  const controller = new AbortController();
+  let heartbeatDetails: unknown = request.lastHeartbeatDetails;
+  let cancelTimeout: (() => void) | undefined;
+  let cancelHeartbeat: (() => void) | undefined;
+  let settle!: (result: AttemptResult) => void;
+  let settled = false;
+  const done = new Promise<AttemptResult>((resolve) => (settle = resolve));
+
+  const finish = (result: AttemptResult): void => {
+    if (settled) return;
+    settled = true;
+    cancelTimeout?.();
+    cancelHeartbeat?.();
+    request.signal?.removeEventListener('abort', onOuterAbort);
+    settle(result);
+  };
+  const failWith = (code: ErrorCode, message: string): void => {
+    const error = new AionError(code, message);
+    controller.abort(error);
+    finish({ ok: false, error: toErrorInfo(error), heartbeatDetails });
+  };
+  const armHeartbeat = (): void => {
+    if (options.heartbeatTimeoutMs === undefined) return;
+    cancelHeartbeat?.();
+    const ms = options.heartbeatTimeoutMs;
+    cancelHeartbeat = clock.schedule(clock.now() + ms, () =>
+      failWith(ErrorCode.HEARTBEAT_TIMEOUT, `no heartbeat for ${ms} ms`),
+    );
+  };
+  function onOuterAbort(): void {
+    const reason: unknown = request.signal?.reason;
+    controller.abort(reason);
+    finish({ ok: false, error: toErrorInfo(reason ?? new Error('aborted')), heartbeatDetails });
+  }
+
+  if (request.signal?.aborted === true) {
+    onOuterAbort();
+    return done;
+  }
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.timeoutMs !== undefined) {
+    const ms = options.timeoutMs;
+    cancelTimeout = clock.schedule(clock.now() + ms, () =>
+      failWith(ErrorCode.ACTIVITY_TIMEOUT, `attempt exceeded ${ms} ms`),
+    );
+  }
+  armHeartbeat();
+
+  const actx: ActivityContext = {
+    workflowId: request.workflowId,
+    runId: request.runId,
+    activityType: def.name,
+    activityId: request.activityId,
+    attempt: request.attempt,
+    idempotencyKey: `${request.workflowId}/${request.runId}/${request.activityId}`,
+    signal: controller.signal,
+    lastHeartbeatDetails: request.lastHeartbeatDetails,
+    heartbeat(details?: unknown) {
+      if (settled) return;
+      if (details !== undefined) heartbeatDetails = details;
+      armHeartbeat();
+    },
+  };
+
+  let running: Promise<unknown>;
+  try {
+    running = def.fn(request.input, actx);
+  } catch (error) {
+    running = Promise.reject(error);
+  }
+  running.then(
+    (result) => {
+      try {
+        encodePayload(result, request.maxPayloadBytes, `result of activity ${def.name}`);
+      } catch (error) {
+        finish({
+          ok: false,
+          error: { ...toErrorInfo(error), nonRetryable: true },
+          heartbeatDetails,
+        });
+        return;
+      }
+      finish({ ok: true, result });
+    },
+    (error: unknown) => finish({ ok: false, error: toErrorInfo(error), heartbeatDetails }),
+  );
+  return done;
+}

@@ -1,0 +1,12 @@
+// Retry policy
+export {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  decideRetry,
+  resolveActivityOptions,
+} from './retry-policy.js';
+export type { RetryDecision } from './retry-policy.js';
+
+// Attempts
+export { runAttempt } from './attempt.js';
+export type { AttemptRequest, AttemptResult } from './attempt.js';

@@ -1,0 +1,39 @@
+import type { Clock, HistoryEvent, IdFactory } from '../core/index.js';
+import type { EventStore, RunAppend, TimerEntry } from '../store/index.js';
+import type { TimerService } from '../timers/index.js';
+import type { Registry } from './registry.js';
+
+/** What to do when replay finds nondeterminism. */
+export type NondeterminismPolicy = 'block' | 'fail';
+
+/**
+ * The engine-wide services a resident run uses. The engine implements it;
+ * run hosts see nothing else of the engine.
+ */
+export interface EngineCore {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly timers: TimerService;
+  readonly newRunId: IdFactory;
+  readonly maxPayloadBytes: number;
+  readonly onNondeterminism: NondeterminismPolicy;
+  /** Events of a run (and appends of other runs in the same batch) became durable. */
+  published(
+    workflowType: string,
+    events: readonly HistoryEvent[],
+    extra: readonly RunAppend[],
+  ): void;
+  /** A timer entry left the index (fired or cancelled). */
+  timerReleased(entry: TimerEntry): void;
+  /** A run host stopped being resident (its run ended). */
+  runEnded(workflowId: string, runId: string): void;
+  /** The run's actor must stop now (termination). */
+  stopRunActor(workflowId: string, runId: string): void;
+  /** True once the engine is closing: hosts stop recording. */
+  isClosing(): boolean;
+  /** The run is blocked (nondeterminism, unknown type); report it. */
+  runBlocked(workflowId: string, runId: string, error: Error): void;
+  /** Yields to pending microtasks (replay pacing). */
+  yieldToMicrotasks(): Promise<void>;
+}

@@ -1,0 +1,113 @@
+import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidArgumentError, systemClock } from '../core/index.js';
+import type { Clock } from '../core/index.js';
+import type { Durability, EventStore } from '../store/index.js';
+import type { ActivityDefinition, WorkflowDefinition } from '../workflow/index.js';
+import type { NondeterminismPolicy } from './engine-core.js';
+
+/** Options of `Engine.open`. */
+export interface EngineOptions {
+  /**
+   * A directory path (opens the embedded LevelStore there) or an
+   * {@link EventStore} instance (the engine does not close a store it was given).
+   * @default './.aion'
+   */
+  readonly store?: string | EventStore;
+  /** Workflow definitions this engine runs. @default [] */
+  readonly workflows?: readonly WorkflowDefinition[];
+  /** Activity definitions this engine runs. @default [] */
+  readonly activities?: readonly ActivityDefinition[];
+  /** For a store path: `'sync'` fsyncs before acknowledging. @default 'sync' */
+  readonly durability?: Durability;
+  /** Time source; tests pass a virtual clock. @default the system clock */
+  readonly clock?: Clock;
+  /** What replay does on nondeterminism. @default 'block' */
+  readonly onNondeterminism?: NondeterminismPolicy;
+  /** Largest encoded payload (inputs, results, signals). @default 2 MiB */
+  readonly maxPayloadBytes?: number;
+  /** Crash restarts allowed per run inside `withinMs` before `CRASH_LOOP`. @default { maxRestarts: 3, withinMs: 60000 } */
+  readonly runIntensity?: { readonly maxRestarts: number; readonly withinMs: number };
+  /** Backoff between restarts of a crashed run. @default { initialMs: 100, maxMs: 5000, factor: 2 } */
+  readonly runBackoff?: {
+    readonly initialMs: number;
+    readonly maxMs: number;
+    readonly factor: number;
+  };
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedEngineOptions {
+  readonly store: string | EventStore;
+  readonly workflows: readonly WorkflowDefinition[];
+  readonly activities: readonly ActivityDefinition[];
+  readonly durability: Durability;
+  readonly clock: Clock;
+  readonly onNondeterminism: NondeterminismPolicy;
+  readonly maxPayloadBytes: number;
+  readonly runIntensity: { readonly maxRestarts: number; readonly withinMs: number };
+  readonly runBackoff: {
+    readonly initialMs: number;
+    readonly maxMs: number;
+    readonly factor: number;
+  };
+}
+
+function count(value: unknown, what: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new InvalidArgumentError(`${what} must be a finite number >= ${min}`, {
+      details: { value },
+    });
+  }
+  return value;
+}
+
+/**
+ * Validates `Engine.open` options once and fills in the defaults.
+ *
+ * @throws InvalidArgumentError naming the first bad option.
+ */
+export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngineOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('Engine.open needs an options object');
+  }
+  const store = options.store ?? './.aion';
+  if (typeof store === 'string' ? store.length === 0 : typeof store?.commit !== 'function') {
+    throw new InvalidArgumentError('store must be a directory path or an EventStore');
+  }
+  const durability = options.durability ?? 'sync';
+  if (durability !== 'sync' && durability !== 'relaxed') {
+    throw new InvalidArgumentError(`durability must be 'sync' or 'relaxed'`);
+  }
+  const onNondeterminism = options.onNondeterminism ?? 'block';
+  if (onNondeterminism !== 'block' && onNondeterminism !== 'fail') {
+    throw new InvalidArgumentError(`onNondeterminism must be 'block' or 'fail'`);
+  }
+  const workflows = options.workflows ?? [];
+  const activities = options.activities ?? [];
+  if (!Array.isArray(workflows) || !Array.isArray(activities)) {
+    throw new InvalidArgumentError('workflows and activities must be arrays of definitions');
+  }
+  const intensity = options.runIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
+  const backoff = options.runBackoff ?? { initialMs: 100, maxMs: 5_000, factor: 2 };
+  return {
+    store,
+    workflows,
+    activities,
+    durability,
+    clock: options.clock ?? systemClock(),
+    onNondeterminism,
+    maxPayloadBytes: count(
+      options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      'maxPayloadBytes',
+      1,
+    ),
+    runIntensity: {
+      maxRestarts: count(intensity.maxRestarts, 'runIntensity.maxRestarts', 0),
+      withinMs: count(intensity.withinMs, 'runIntensity.withinMs', 1),
+    },
+    runBackoff: {
+      initialMs: count(backoff.initialMs, 'runBackoff.initialMs', 0),
+      maxMs: count(backoff.maxMs, 'runBackoff.maxMs', 0),
+      factor: count(backoff.factor, 'runBackoff.factor', 1),
+    },
+  };
+}

@@ -1,0 +1,541 @@
+import type { Observable } from 'rxjs';
+import {
+  AionError,
+  EngineClosedError,
+  ErrorCode,
+  InvalidArgumentError,
+  WorkflowAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowNotRunningError,
+  assertValidId,
+  createIdFactory,
+  encodePayload,
+  parseDuration,
+  toErrorInfo,
+} from '../core/index.js';
+import type { Clock, Duration, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
+import { LevelStore } from '../store/index.js';
+import type { EventStore, ListFilter, RunAppend, RunSummary, TimerEntry } from '../store/index.js';
+import { timerIds } from '../run/index.js';
+import { createTimerService } from '../timers/index.js';
+import type { TimerService } from '../timers/index.js';
+import type { WorkflowDefinition } from '../workflow/index.js';
+import { describeRun, summaryOf } from './describe.js';
+import type { WorkflowDescription, WorkflowSummary } from './describe.js';
+import type { EngineCore } from './engine-core.js';
+import { resolveEngineOptions } from './engine-options.js';
+import type { EngineOptions, ResolvedEngineOptions } from './engine-options.js';
+import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
+import { Registry } from './registry.js';
+import { resultOf } from './result-errors.js';
+import { RunHost } from './run-host.js';
+import { createRunHosting } from './run-hosting.js';
+import type { RunHosting, SupervisionEvent, TreeNode } from './run-hosting.js';
+import { RunStreams } from './run-streams.js';
+import { createWorkflowHandle } from './workflow-handle.js';
+import type { HandleBackend, WorkflowHandle } from './workflow-handle.js';
+
+/** Options of `engine.start`. */
+export interface StartOptions {
+  /** @default a new ULID */
+  readonly workflowId?: string;
+  /** Overrides the definition's `executionTimeout`. */
+  readonly executionTimeout?: Duration;
+  /** Return the running run's handle instead of rejecting with `WORKFLOW_ALREADY_STARTED`. @default false */
+  readonly idempotent?: boolean;
+}
+
+/** A page of `engine.list()`. */
+export interface WorkflowPage {
+  readonly items: WorkflowSummary[];
+  readonly next?: string;
+}
+
+const key = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
+const yieldToMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The durable workflow engine, embedded in this process. Open it on a store,
+ * start runs, and read their outcomes; runs survive `kill -9` and continue
+ * when an engine is opened again on the same store.
+ *
+ * @example
+ * ```ts
+ * const engine = await Engine.open({ store: './.aion', workflows: [greet], activities: [] });
+ * const handle = await engine.start(greet, 'world');
+ * console.log(await handle.result());
+ * await engine.close();
+ * ```
+ */
+export class Engine implements HandleBackend {
+  readonly #options: ResolvedEngineOptions;
+  readonly #store: EventStore;
+  readonly #ownsStore: boolean;
+  readonly #registry: Registry;
+  readonly #clock: Clock;
+  readonly #ids: IdFactory;
+  readonly #streams: RunStreams;
+  readonly #resident = new Map<string, RunHost>();
+  readonly #blocked = new Map<string, Error>();
+  readonly #idLocks = new Map<string, Promise<unknown>>();
+  readonly #timers: TimerService;
+  readonly #hosting: RunHosting;
+  readonly #core: EngineCore;
+  #closing: Promise<void> | undefined;
+
+  private constructor(options: ResolvedEngineOptions, store: EventStore, ownsStore: boolean) {
+    this.#options = options;
+    this.#store = store;
+    this.#ownsStore = ownsStore;
+    this.#clock = options.clock;
+    this.#registry = new Registry(options.workflows, options.activities);
+    this.#ids = createIdFactory();
+    this.#streams = new RunStreams(() => this.#store);
+    this.#timers = createTimerService({
+      store,
+      clock: this.#clock,
+      onDue: (entry) => this.#timerDue(entry),
+      onError: (error) =>
+        this.#hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+    });
+    this.#core = this.#makeCore();
+    this.#hosting = createRunHosting({
+      clock: this.#clock,
+      intensity: options.runIntensity,
+      backoff: options.runBackoff,
+      workflowTypes: this.#registry.workflowTypes(),
+      onCrashLoop: (host, error) => this.#crashLoop(host, error),
+    });
+  }
+
+  /**
+   * Opens the store, recovers every non-terminal run (replay), re-arms
+   * timers and resumes pending activities; resolves when the engine accepts
+   * calls.
+   *
+   * @throws InvalidArgumentError for bad options; StoreError `STORE_LOCKED`
+   * when another engine holds the store.
+   */
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    const resolved = resolveEngineOptions(options);
+    const owns = typeof resolved.store === 'string';
+    const store =
+      typeof resolved.store === 'string'
+        ? await LevelStore.open(resolved.store, { durability: resolved.durability })
+        : resolved.store;
+    const engine = new Engine(resolved, store, owns);
+    try {
+      await engine.#recover();
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  /** Every terminal outcome of every run, as it becomes durable (hot). */
+  get outcomes$(): Observable<OutcomeNotice> {
+    return this.#streams.outcomes.asObservable();
+  }
+
+  /** Every history event as it becomes durable (hot firehose). */
+  get events$(): Observable<HistoryEvent> {
+    return this.#streams.events.asObservable();
+  }
+
+  /** Supervision decisions: run actors started, crashed, restarted, stopped. */
+  get supervision$(): Observable<SupervisionEvent> {
+    return this.#hosting.events$;
+  }
+
+  /** A snapshot of the live supervision tree. */
+  tree(): TreeNode {
+    return this.#hosting.tree((workflowId, runId) => this.#resident.get(key(workflowId, runId)));
+  }
+
+  // ---- starting ----
+
+  /**
+   * Starts a run of a registered workflow.
+   *
+   * @throws `UNKNOWN_WORKFLOW_TYPE`, `INVALID_ARGUMENT`, `PAYLOAD_*`,
+   * `WORKFLOW_ALREADY_STARTED` (unless `idempotent`), `ENGINE_CLOSED`.
+   */
+  async start<I, O>(
+    workflow: WorkflowDefinition<I, O> | string,
+    input: I,
+    options: StartOptions = {},
+  ): Promise<WorkflowHandle<O>> {
+    this.#assertOpen();
+    const def = this.#resolveWorkflow(workflow);
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('start options must be an object');
+    }
+    if (options.workflowId !== undefined) assertValidId(options.workflowId, 'workflowId');
+    if (options.idempotent !== undefined && typeof options.idempotent !== 'boolean') {
+      throw new InvalidArgumentError('idempotent must be a boolean');
+    }
+    const timeout = options.executionTimeout ?? def.options.executionTimeout;
+    const timeoutMs =
+      timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
+    encodePayload(input, this.#options.maxPayloadBytes, 'workflow input');
+    const workflowId = options.workflowId ?? this.#ids(this.#clock.now());
+    return this.#withIdLock(workflowId, async () => {
+      const running = await this.#runningRunId(workflowId);
+      if (running !== undefined) {
+        if (options.idempotent === true) return this.#handle<O>(workflowId, running);
+        throw new WorkflowAlreadyStartedError(workflowId, running);
+      }
+      const runId = this.#ids(this.#clock.now());
+      const events = this.#startEvents(workflowId, runId, def.name, input, timeoutMs);
+      this.#assertOpen();
+      await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+      this.#streams.publish(events, def.name);
+      this.#host(def, { workflowId, runId }, events.length, events);
+      return this.#handle<O>(workflowId, runId);
+    });
+  }
+
+  #startEvents(
+    workflowId: string,
+    runId: string,
+    workflowType: string,
+    input: unknown,
+    timeoutMs: number | undefined,
+  ): HistoryEvent[] {
+    const now = this.#clock.now();
+    const envelope = { workflowId, runId, recordedAt: now };
+    const started: HistoryEvent = {
+      ...envelope,
+      seq: 1,
+      type: 'WorkflowStarted',
+      workflowType,
+      input,
+      version: 1,
+      ...(timeoutMs === undefined ? {} : { executionTimeoutAt: now + timeoutMs }),
+    };
+    if (timeoutMs === undefined) return [started];
+    const timer: HistoryEvent = {
+      ...envelope,
+      seq: 2,
+      type: 'TimerStarted',
+      timerId: timerIds.execution(),
+      fireAt: now + timeoutMs,
+      kind: 'execution',
+      durationMs: timeoutMs,
+    };
+    return [started, timer];
+  }
+
+  async #runningRunId(workflowId: string): Promise<string | undefined> {
+    const latest = await this.#store.getLatestRunId(workflowId);
+    if (latest === undefined) return undefined;
+    if (this.#resident.has(key(workflowId, latest))) return latest;
+    const run = await this.#store.getRun(workflowId, latest);
+    return run?.status === 'running' ? latest : undefined;
+  }
+
+  async #withIdLock<T>(workflowId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#idLocks.get(workflowId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#idLocks.set(workflowId, settled);
+    void settled.then(() => {
+      if (this.#idLocks.get(workflowId) === settled) this.#idLocks.delete(workflowId);
+    });
+    return next;
+  }
+
+  #resolveWorkflow(workflow: WorkflowDefinition | string): WorkflowDefinition {
+    if (typeof workflow === 'string') return this.#registry.workflow(workflow);
+    if (workflow?.kind !== 'workflow') {
+      throw new InvalidArgumentError('start needs a workflow definition or a registered type name');
+    }
+    const registered = this.#registry.workflow(workflow.name);
+    if (registered !== workflow) {
+      throw new InvalidArgumentError(
+        `a different workflow definition is registered as '${workflow.name}'`,
+      );
+    }
+    return registered;
+  }
+
+  // ---- hosting and recovery ----
+
+  #host(
+    def: WorkflowDefinition,
+    ref: { workflowId: string; runId: string },
+    head: number,
+    history?: HistoryEvent[],
+  ): RunHost {
+    const host = new RunHost(this.#core, def, ref, head, history);
+    this.#resident.set(key(ref.workflowId, ref.runId), host);
+    this.#hosting.spawn(host);
+    return host;
+  }
+
+  async #recover(): Promise<void> {
+    const runs = await this.#store.listNonTerminal();
+    for (const run of runs) this.#recoverRun(run);
+    await this.#timers.start();
+  }
+
+  #recoverRun(run: RunSummary): void {
+    const def = this.#registry.findWorkflow(run.workflowType);
+    if (def === undefined) {
+      const error = new AionError(
+        ErrorCode.UNKNOWN_WORKFLOW_TYPE,
+        `run of unregistered workflow type '${run.workflowType}' waits for its code to be deployed`,
+        { details: { workflowType: run.workflowType } },
+      );
+      this.#blocked.set(key(run.workflowId, run.runId), error);
+      this.#hosting.report({
+        type: 'blocked',
+        path: ['engine', 'workflows', run.workflowType, run.runId],
+        error,
+      });
+      return;
+    }
+    this.#host(def, run, run.historyLength);
+  }
+
+  #timerDue(entry: TimerEntry): void {
+    const host = this.#resident.get(key(entry.workflowId, entry.runId));
+    // An entry of a run that is not resident (blocked on an unregistered
+    // type) stays in flight, so it is not read again until a restart.
+    host?.timerDue(entry);
+  }
+
+  #crashLoop(host: RunHost, error: unknown): void {
+    const info = toErrorInfo(error);
+    const body: EventBody = {
+      type: 'WorkflowFailed',
+      error: {
+        name: 'CrashLoopError',
+        code: ErrorCode.CRASH_LOOP,
+        message: `the run crashed more than ${this.#options.runIntensity.maxRestarts} times in ${this.#options.runIntensity.withinMs} ms: ${info.message}`,
+        cause: info,
+      },
+    };
+    host
+      .end(body)
+      .catch((failure: unknown) =>
+        this.#hosting.report({ type: 'fault', path: ['engine'], error: failure }),
+      );
+  }
+
+  #makeCore(): EngineCore {
+    return {
+      store: this.#store,
+      clock: this.#clock,
+      registry: this.#registry,
+      timers: this.#timers,
+      newRunId: this.#ids,
+      maxPayloadBytes: this.#options.maxPayloadBytes,
+      onNondeterminism: this.#options.onNondeterminism,
+      isClosing: () => this.#closing !== undefined,
+      published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
+      timerReleased: (entry) => this.#timers.release(entry),
+      runEnded: (workflowId, runId) => {
+        this.#resident.delete(key(workflowId, runId));
+      },
+      stopRunActor: (workflowId, runId) => this.#hosting.stop(workflowId, runId),
+      runBlocked: (workflowId, runId, error) =>
+        this.#hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),
+      yieldToMicrotasks,
+    };
+  }
+
+  #published(
+    workflowType: string,
+    events: readonly HistoryEvent[],
+    extra: readonly RunAppend[],
+  ): void {
+    this.#streams.publish(events, workflowType);
+    for (const append of extra) {
+      const first = append.events[0];
+      if (first?.type !== 'WorkflowStarted') continue;
+      this.#streams.publish(append.events, first.workflowType);
+      const def = this.#registry.findWorkflow(first.workflowType);
+      if (def === undefined || this.#closing !== undefined) continue;
+      this.#host(def, append, append.events.length, [...append.events]);
+    }
+  }
+
+  // ---- reading ----
+
+  /** A handle to an existing run (the latest when `runId` is omitted). */
+  async getHandle<O = unknown>(workflowId: string, runId?: string): Promise<WorkflowHandle<O>> {
+    const run = await this.#summary(workflowId, runId);
+    return this.#handle<O>(run.workflowId, run.runId);
+  }
+
+  #handle<O>(workflowId: string, runId: string): WorkflowHandle<O> {
+    return createWorkflowHandle<O>(this, workflowId, runId);
+  }
+
+  async #summary(workflowId: string, runId?: string): Promise<RunSummary> {
+    this.#assertOpen();
+    assertValidId(workflowId, 'workflowId');
+    if (runId !== undefined) assertValidId(runId, 'runId');
+    const id = runId ?? (await this.#store.getLatestRunId(workflowId));
+    const run = id === undefined ? undefined : await this.#store.getRun(workflowId, id);
+    if (run === undefined) throw new WorkflowNotFoundError(workflowId, runId);
+    return run;
+  }
+
+  /** What the engine knows about a run: status, residency, pending work, restarts. */
+  async describe(workflowId: string, runId?: string): Promise<WorkflowDescription> {
+    const run = await this.#summary(workflowId, runId);
+    const k = key(run.workflowId, run.runId);
+    const host = this.#resident.get(k);
+    const blocked = host?.blocked ?? this.#blocked.get(k);
+    const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;
+    return describeRun(run, {
+      resident: host !== undefined,
+      restarts: host?.restarts ?? 0,
+      ...(blocked === undefined ? {} : { blocked: { code, message: blocked.message } }),
+      ...(host === undefined ? {} : { phase: host.phase }),
+    });
+  }
+
+  /** The recorded history of a run, in sequence order. */
+  async history(workflowId: string, runId?: string): Promise<HistoryEvent[]> {
+    const run = await this.#summary(workflowId, runId);
+    return this.#store.readHistory(run.workflowId, run.runId);
+  }
+
+  /** Runs by status, type and start time, newest first, one page at a time. */
+  async list(filter: ListFilter = {}): Promise<WorkflowPage> {
+    this.#assertOpen();
+    const page = await this.#store.listRuns(filter);
+    return {
+      items: page.items.map(summaryOf),
+      ...(page.next === undefined ? {} : { next: page.next }),
+    };
+  }
+
+  // ---- results and streams (HandleBackend) ----
+
+  async resultOf(workflowId: string, runId: string): Promise<unknown> {
+    let current = runId;
+    for (;;) {
+      const outcome = await this.#awaitOutcome(workflowId, current);
+      if (outcome.type !== 'continuedAsNew') return resultOf(workflowId, outcome);
+      current = outcome.nextRunId;
+    }
+  }
+
+  #awaitOutcome(workflowId: string, runId: string): Promise<TerminalOutcome> {
+    return new Promise<TerminalOutcome>((resolve, reject) => {
+      const subscription = this.#streams
+        .outcomeOf$(workflowId, runId)
+        .subscribe({ next: resolve, error: reject });
+      void subscription;
+    });
+  }
+
+  outcomeOf$(workflowId: string, runId: string): Observable<TerminalOutcome> {
+    return this.#streams.outcomeOf$(workflowId, runId);
+  }
+
+  eventsOf$(workflowId: string, runId: string): Observable<HistoryEvent> {
+    return this.#streams.eventsOf$(workflowId, runId);
+  }
+
+  // ---- operating runs ----
+
+  /** Signals the latest run of a workflow. */
+  async signal(workflowId: string, name: string, payload?: unknown): Promise<void> {
+    const run = await this.#summary(workflowId);
+    return this.signalRun(run.workflowId, run.runId, name, payload);
+  }
+
+  /** Queries the latest run of a workflow. */
+  async query<R = unknown>(workflowId: string, name: string, ...args: unknown[]): Promise<R> {
+    const run = await this.#summary(workflowId);
+    return (await this.queryRun(run.workflowId, run.runId, name, args)) as R;
+  }
+
+  /** Requests cancellation of the latest run of a workflow. */
+  async cancel(workflowId: string, reason?: string): Promise<void> {
+    const run = await this.#summary(workflowId);
+    return this.cancelRun(run.workflowId, run.runId, reason);
+  }
+
+  /** Terminates the latest run of a workflow at once. */
+  async terminate(workflowId: string, reason?: string): Promise<void> {
+    const run = await this.#summary(workflowId);
+    return this.terminateRun(run.workflowId, run.runId, reason);
+  }
+
+  async signalRun(
+    workflowId: string,
+    runId: string,
+    name: string,
+    payload: unknown,
+  ): Promise<void> {
+    assertValidId(name, 'signal name');
+    encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
+    const host = await this.#runningHost(workflowId, runId);
+    await host.recordExternal({ type: 'SignalReceived', name, payload });
+  }
+
+  async queryRun(
+    workflowId: string,
+    runId: string,
+    name: string,
+    args: unknown[],
+  ): Promise<unknown> {
+    assertValidId(name, 'query name');
+    const host = await this.#runningHost(workflowId, runId);
+    return host.query(name, args);
+  }
+
+  async cancelRun(workflowId: string, runId: string, reason = 'cancelled'): Promise<void> {
+    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    const host = await this.#runningHost(workflowId, runId);
+    if (host.ledger.cancelRequested !== undefined) return;
+    await host.recordExternal({ type: 'WorkflowCancelRequested', reason });
+  }
+
+  async terminateRun(workflowId: string, runId: string, reason = 'terminated'): Promise<void> {
+    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    const host = await this.#runningHost(workflowId, runId);
+    await host.end({ type: 'WorkflowTerminated', reason });
+  }
+
+  async #runningHost(workflowId: string, runId: string): Promise<RunHost> {
+    const run = await this.#summary(workflowId, runId);
+    const host = this.#resident.get(key(workflowId, runId));
+    if (run.status !== 'running' || host === undefined || host.ended) {
+      const blocked = this.#blocked.get(key(workflowId, runId));
+      if (blocked !== undefined) throw blocked;
+      throw new WorkflowNotRunningError(workflowId, runId, run.status);
+    }
+    return host;
+  }
+
+  // ---- closing ----
+
+  #assertOpen(): void {
+    if (this.#closing !== undefined) throw new EngineClosedError();
+  }
+
+  /** Stops accepting calls, lets in-flight appends flush, stops actors. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#timers.stop();
+      await this.#hosting.stopAll();
+      await Promise.all(
+        [...this.#resident.values()].map((host) => host.recorder.idle().catch(() => undefined)),
+      );
+      this.#streams.complete();
+      if (this.#ownsStore) await this.#store.close();
+    })();
+    return this.#closing;
+  }
+}

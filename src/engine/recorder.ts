@@ -1,0 +1,168 @@
+import type { Clock, EventBody, HistoryEvent } from '../core/index.js';
+import type { EventStore, RunAppend } from '../store/index.js';
+
+interface DurableWaiter {
+  readonly seq: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Callbacks of a {@link Recorder}. */
+export interface RecorderHooks {
+  /** Events (and the other runs' appends of the same batch) are durable. */
+  onDurable(events: readonly HistoryEvent[], extra: readonly RunAppend[]): void;
+  /** A commit failed: the events it carried are not stored. */
+  onFailure(error: unknown): void;
+}
+
+/**
+ * The single writer of one run (SPEC section 2). `record` assigns the next
+ * seq and `recordedAt` synchronously and buffers the event; everything
+ * recorded in the same tick goes to the store as one append, with the head
+ * it expects, and one append per run is in flight at a time so the expected
+ * head is always right. The store groups appends of all runs into one
+ * durable batch.
+ */
+export class Recorder {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly #store: EventStore;
+  readonly #clock: Clock;
+  readonly #hooks: RecorderHooks;
+  #durableHead: number;
+  #nextSeq: number;
+  #buffer: HistoryEvent[] = [];
+  #extra: RunAppend[] = [];
+  #waiters: DurableWaiter[] = [];
+  #inFlight: Promise<void> | undefined;
+  #flushQueued = false;
+  #failed: Error | undefined;
+
+  constructor(
+    ref: { workflowId: string; runId: string },
+    head: number,
+    store: EventStore,
+    clock: Clock,
+    hooks: RecorderHooks,
+  ) {
+    this.workflowId = ref.workflowId;
+    this.runId = ref.runId;
+    this.#durableHead = head;
+    this.#nextSeq = head;
+    this.#store = store;
+    this.#clock = clock;
+    this.#hooks = hooks;
+  }
+
+  /** The seq of the last event known durable. */
+  get durableHead(): number {
+    return this.#durableHead;
+  }
+
+  /** The seq of the last event recorded (durable or not). */
+  get head(): number {
+    return this.#nextSeq;
+  }
+
+  /**
+   * Records an event: assigns its seq now and queues it for the next commit.
+   * `extra` appends (another run's events) commit atomically with it.
+   */
+  record(body: EventBody, extra?: RunAppend): HistoryEvent {
+    const event = {
+      ...body,
+      seq: ++this.#nextSeq,
+      recordedAt: this.#clock.now(),
+      workflowId: this.workflowId,
+      runId: this.runId,
+    } as HistoryEvent;
+    this.#buffer.push(event);
+    if (extra !== undefined) this.#extra.push(extra);
+    this.#scheduleFlush();
+    return event;
+  }
+
+  /** Resolves when every event recorded so far (or up to `seq`) is durable. */
+  durable(seq: number = this.#nextSeq): Promise<void> {
+    if (seq <= this.#durableHead) return Promise.resolve();
+    if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    return new Promise<void>((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
+  }
+
+  /** Resolves when nothing is buffered or in flight. */
+  async idle(): Promise<void> {
+    while (this.#inFlight !== undefined || this.#buffer.length > 0) {
+      await (this.#inFlight ?? Promise.resolve());
+      if (this.#inFlight === undefined && this.#buffer.length > 0) this.#flush();
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushQueued || this.#inFlight !== undefined) return;
+    this.#flushQueued = true;
+    // Everything recorded in this synchronous turn shares one append.
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#inFlight !== undefined || this.#buffer.length === 0) return;
+    const events = this.#buffer;
+    const extra = this.#extra;
+    this.#buffer = [];
+    this.#extra = [];
+    const append: RunAppend = {
+      workflowId: this.workflowId,
+      runId: this.runId,
+      expectedSeq: this.#durableHead,
+      events,
+    };
+    this.#inFlight = this.#store.commit(extra.length === 0 ? [append] : [append, ...extra]).then(
+      () => {
+        this.#inFlight = undefined;
+        this.#durableHead = (events[events.length - 1] as HistoryEvent).seq;
+        this.#settleWaiters();
+        this.#hooks.onDurable(events, extra);
+        if (this.#buffer.length > 0) this.#flush();
+      },
+      (error: unknown) => {
+        this.#inFlight = undefined;
+        this.#fail(error);
+      },
+    );
+  }
+
+  #settleWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const head = this.#durableHead;
+    const still: DurableWaiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.seq <= head) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.#waiters = still;
+  }
+
+  /**
+   * A failed commit leaves this run's memory ahead of its store: every
+   * buffered event and waiter is rejected, the head rolls back to what is
+   * durable, and the run must be rebuilt from its history.
+   */
+  #fail(error: unknown): void {
+    this.#failed = error instanceof Error ? error : new Error(String(error));
+    this.#buffer = [];
+    this.#extra = [];
+    this.#nextSeq = this.#durableHead;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+    this.#hooks.onFailure(error);
+  }
+
+  /** Clears a failure so the run can record again after it was rebuilt. */
+  reset(): void {
+    this.#failed = undefined;
+  }
+}

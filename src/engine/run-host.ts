@@ -1,0 +1,453 @@
+import { AionError, ErrorCode, isTerminalEventType, toErrorInfo } from '../core/index.js';
+import type { EventBody, HistoryEvent } from '../core/index.js';
+import { decideRetry, resolveActivityOptions, runAttempt } from '../activities/index.js';
+import {
+  RunExecution,
+  WorkLedger,
+  isCodeCompletion,
+  parseRetryTimer,
+  timerIds,
+} from '../run/index.js';
+import type {
+  ActivityCommand,
+  AttemptOutput,
+  AttemptSpawn,
+  ChildCommand,
+  ExecutionHost,
+  ExecutionOutcome,
+  OutstandingActivity,
+  RunActorEvent,
+  RunActorHost,
+  TimerCommand,
+} from '../run/index.js';
+import type { RunAppend, TimerEntry } from '../store/index.js';
+import type { WorkflowDefinition } from '../workflow/index.js';
+import type { EngineCore } from './engine-core.js';
+import { terminalBody } from './outcome-events.js';
+import { Recorder } from './recorder.js';
+
+/** Where a resident run is in its lifecycle. */
+export type RunPhase = 'loading' | 'running' | 'blocked' | 'ending';
+
+/** Sends events to the run's current XState actor (set by the hosting layer). */
+export interface RunActorPort {
+  send(event: RunActorEvent): void;
+}
+
+/**
+ * The engine side of one resident run: its single writer, its ledger of
+ * outstanding work, and the {@link ExecutionHost} its code drives. It
+ * outlives crashes of the run actor: each incarnation of the actor calls
+ * `execute`, which rebuilds the execution from the durable history.
+ */
+export class RunHost implements RunActorHost {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly definition: WorkflowDefinition;
+  readonly recorder: Recorder;
+  ledger = new WorkLedger();
+  phase: RunPhase = 'loading';
+  restarts = 0;
+  blocked: Error | undefined;
+  actor: RunActorPort | undefined;
+
+  readonly #core: EngineCore;
+  #execution: RunExecution | undefined;
+  #initialHistory: HistoryEvent[] | undefined;
+  #waitingDeliveries: HistoryEvent[] = [];
+  #dueWhileLoading: TimerEntry[] = [];
+  #ended = false;
+  #readyWaiters: Array<() => void> = [];
+
+  constructor(
+    core: EngineCore,
+    definition: WorkflowDefinition,
+    ref: { workflowId: string; runId: string },
+    head: number,
+    initialHistory?: HistoryEvent[],
+  ) {
+    this.#core = core;
+    this.workflowId = ref.workflowId;
+    this.runId = ref.runId;
+    this.definition = definition;
+    this.#initialHistory = initialHistory;
+    this.recorder = new Recorder(ref, head, core.store, core.clock, {
+      onDurable: (events, extra) => this.#onDurable(events, extra),
+      onFailure: (error) => this.#execution?.crash(error),
+    });
+  }
+
+  /** The execution of the current incarnation, once loaded. */
+  get execution(): RunExecution | undefined {
+    return this.#execution;
+  }
+
+  /** True once the run's terminal event is durable. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  // ---- lifecycle (called by the run actor) ----
+
+  attach(self: RunActorPort): void {
+    this.actor = self;
+  }
+
+  async execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void> {
+    this.phase = 'loading';
+    await this.recorder.idle();
+    this.recorder.reset();
+    const history =
+      this.#initialHistory ?? (await this.#core.store.readHistory(this.workflowId, this.runId));
+    this.#initialHistory = undefined;
+    this.ledger = WorkLedger.from(history);
+    if (this.ledger.terminal !== undefined) return;
+    const due = this.#dueWhileLoading;
+    this.#dueWhileLoading = [];
+    const execution = new RunExecution({
+      definition: this.definition,
+      history,
+      host: this.#hostFor(),
+    });
+    this.#execution = execution;
+    const outcome = execution.run();
+    const waiting = this.#waitingDeliveries;
+    this.#waitingDeliveries = [];
+    for (const event of waiting) execution.deliver(event);
+    await execution.replayed;
+    if (!execution.settled) {
+      this.#setPhase('running');
+      report('running');
+      for (const activity of this.ledger.runnableActivities()) this.#startAttempt(activity);
+      if (this.ledger.cancelRequested !== undefined) this.#cancelOutstanding();
+      for (const entry of due) this.timerDue(entry);
+    }
+    const ended = await outcome;
+    if (ended.type === 'blocked' && this.#core.onNondeterminism === 'block') {
+      this.blocked = ended.error;
+      this.#setPhase('blocked');
+      report('blocked');
+      this.#core.runBlocked(this.workflowId, this.runId, ended.error);
+      return new Promise<void>(() => undefined);
+    }
+    await this.#finish(ended);
+  }
+
+  attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
+    const activity = this.ledger.activities.get(request.activityId);
+    if (activity === undefined) {
+      return Promise.resolve({
+        ...request,
+        result: { ok: false, error: { name: 'Stale', message: 'stale' } },
+      });
+    }
+    let def;
+    try {
+      def = this.#core.registry.activity(activity.activityType);
+    } catch (error) {
+      const result = {
+        ok: false,
+        error: { ...toErrorInfo(error), nonRetryable: true },
+        heartbeatDetails: undefined,
+      };
+      return Promise.resolve({ ...request, result });
+    }
+    return runAttempt({
+      def,
+      input: activity.input,
+      workflowId: this.workflowId,
+      runId: this.runId,
+      activityId: activity.activityId,
+      attempt: request.attempt,
+      options: activity.options,
+      lastHeartbeatDetails: activity.lastHeartbeatDetails,
+      clock: this.#core.clock,
+      signal,
+      maxPayloadBytes: this.#core.maxPayloadBytes,
+    }).then((result) => ({ ...request, result }));
+  }
+
+  attemptDone(output: AttemptOutput): void {
+    const activity = this.ledger.activities.get(output.activityId);
+    if (activity === undefined || activity.nextAttempt !== output.attempt || this.#ended) return;
+    const result = output.result as Awaited<ReturnType<typeof runAttempt>>;
+    if (result.ok) {
+      this.#record({
+        type: 'ActivityCompleted',
+        activityId: output.activityId,
+        attempt: output.attempt,
+        result: result.result,
+      });
+      return;
+    }
+    const now = this.#core.clock.now();
+    const decision = decideRetry(activity.options.retry, output.attempt, result.error, now);
+    this.#record({
+      type: 'ActivityFailed',
+      activityId: output.activityId,
+      attempt: output.attempt,
+      error: result.error,
+      retryable: decision.retryable,
+      ...(decision.nextAttemptAt === undefined ? {} : { nextAttemptAt: decision.nextAttemptAt }),
+      ...(result.heartbeatDetails === undefined
+        ? {}
+        : { heartbeatDetails: result.heartbeatDetails }),
+    });
+    if (decision.nextAttemptAt !== undefined) {
+      this.#record({
+        type: 'TimerStarted',
+        timerId: timerIds.retry(output.activityId, output.attempt + 1),
+        fireAt: decision.nextAttemptAt,
+        kind: 'retry',
+        durationMs: decision.nextAttemptAt - now,
+      });
+    }
+  }
+
+  // ---- engine-driven events ----
+
+  /** A due timer of this run: record it fired; the rest happens once durable. */
+  timerDue(entry: TimerEntry): void {
+    if (this.phase === 'loading') {
+      // The ledger is rebuilt from history once loaded; decide then.
+      this.#dueWhileLoading.push(entry);
+      return;
+    }
+    const timer = this.ledger.timers.get(entry.timerId);
+    if (timer === undefined || this.#ended) {
+      this.#core.timerReleased(entry);
+      return;
+    }
+    if (timer.kind === 'execution') {
+      void this.end({ type: 'WorkflowTimedOut', reason: 'execution timeout' });
+      return;
+    }
+    this.#record({ type: 'TimerFired', timerId: entry.timerId, fireAt: entry.fireAt });
+  }
+
+  /**
+   * Answers a query against the run's current state once its replay is
+   * done; appends nothing.
+   *
+   * @throws AionError QUERY_NOT_FOUND, QUERY_FAILED, WORKFLOW_NOT_RUNNING.
+   */
+  async query(name: string, args: readonly unknown[]): Promise<unknown> {
+    while (this.phase === 'loading') {
+      await new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+    }
+    if (this.blocked !== undefined) {
+      throw new AionError(ErrorCode.QUERY_FAILED, `the run is blocked: ${this.blocked.message}`, {
+        cause: this.blocked,
+      });
+    }
+    const execution = this.#execution;
+    if (execution === undefined || this.#ended || this.phase === 'ending') {
+      throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run has ended');
+    }
+    return execution.query(name, args);
+  }
+
+  /** Records an event from outside (signal, cancel request) and resolves once durable. */
+  async recordExternal(body: EventBody): Promise<HistoryEvent> {
+    if (this.#ended) throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run has ended');
+    const event = this.#record(body);
+    await this.recorder.durable(event.seq);
+    return event;
+  }
+
+  /**
+   * Ends the run from outside (termination, timeout): no workflow code runs
+   * again; outstanding work is cancelled in the same batch as the terminal
+   * event.
+   */
+  async end(body: EventBody): Promise<void> {
+    if (this.#ended || this.phase === 'ending') return;
+    this.#setPhase('ending');
+    this.#execution?.crash(new AionError(ErrorCode.WORKFLOW_TERMINATED, 'run ended'));
+    this.#core.stopRunActor(this.workflowId, this.runId);
+    await this.#recordTerminal(body);
+  }
+
+  // ---- ending ----
+
+  async #finish(outcome: ExecutionOutcome): Promise<void> {
+    this.#setPhase('ending');
+    let extra: RunAppend | undefined;
+    let body: EventBody;
+    if (outcome.type === 'continuedAsNew') {
+      const next = this.#nextRun(outcome.input, outcome.workflowType);
+      body = {
+        type: 'WorkflowContinuedAsNew',
+        input: outcome.input,
+        nextRunId: next.runId,
+        ...(outcome.workflowType === undefined ? {} : { workflowType: outcome.workflowType }),
+      };
+      extra = next;
+    } else {
+      body = terminalBody(outcome, this.#core.maxPayloadBytes);
+    }
+    await this.#recordTerminal(body, extra);
+  }
+
+  #nextRun(input: unknown, workflowType: string | undefined): RunAppend {
+    const runId = this.#core.newRunId(this.#core.clock.now());
+    const started: HistoryEvent = {
+      type: 'WorkflowStarted',
+      workflowType: workflowType ?? this.definition.name,
+      input,
+      previousRunId: this.runId,
+      version: 1,
+      seq: 1,
+      recordedAt: this.#core.clock.now(),
+      workflowId: this.workflowId,
+      runId,
+    };
+    return { workflowId: this.workflowId, runId, expectedSeq: 0, events: [started] };
+  }
+
+  async #recordTerminal(body: EventBody, extra?: RunAppend): Promise<void> {
+    for (const timer of this.ledger.timers.values()) {
+      this.#record({ type: 'TimerCancelled', timerId: timer.timerId, fireAt: timer.fireAt });
+    }
+    for (const activity of [...this.ledger.activities.values()]) {
+      this.actor?.send({
+        type: 'ATTEMPT.STOP',
+        activityId: activity.activityId,
+        attempt: activity.nextAttempt,
+      });
+      this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
+    }
+    const terminal = this.#record(body, extra);
+    await this.recorder.durable(terminal.seq);
+  }
+
+  #setPhase(phase: RunPhase): void {
+    this.phase = phase;
+    if (phase !== 'loading') for (const wake of this.#readyWaiters.splice(0)) wake();
+  }
+
+  // ---- recording and delivery ----
+
+  #record(body: EventBody, extra?: RunAppend): HistoryEvent {
+    if (this.#core.isClosing())
+      throw new AionError(ErrorCode.ENGINE_CLOSED, 'the engine is closed');
+    const event = this.recorder.record(body, extra);
+    this.ledger.apply(event);
+    return event;
+  }
+
+  #onDurable(events: readonly HistoryEvent[], extra: readonly RunAppend[]): void {
+    for (const event of events) {
+      if (isCodeCompletion(event)) this.#deliver(event);
+      switch (event.type) {
+        case 'TimerStarted':
+          this.#core.timers.notify(event.fireAt);
+          break;
+        case 'TimerFired':
+        case 'TimerCancelled':
+          this.#core.timerReleased({ ...event, fireAt: event.fireAt });
+          if (event.type === 'TimerFired') this.#afterTimerFired(event.timerId);
+          break;
+        case 'WorkflowCancelRequested':
+          this.#cancelOutstanding();
+          break;
+        default:
+          if (isTerminalEventType(event.type)) this.#ended = true;
+      }
+    }
+    this.#core.published(this.definition.name, events, extra);
+    if (this.#ended) this.#core.runEnded(this.workflowId, this.runId);
+  }
+
+  /**
+   * Cancellation aborts every in-flight attempt (`actx.signal`) and records
+   * the activities cancelled, retry backoffs included; the code's pending
+   * awaits were already rejected when the request was delivered.
+   */
+  #cancelOutstanding(): void {
+    if (this.#ended || this.phase !== 'running') return;
+    for (const activity of [...this.ledger.activities.values()]) {
+      this.actor?.send({
+        type: 'ATTEMPT.STOP',
+        activityId: activity.activityId,
+        attempt: activity.nextAttempt,
+      });
+      const retry =
+        activity.retryTimerId === undefined
+          ? undefined
+          : this.ledger.timers.get(activity.retryTimerId);
+      if (retry !== undefined)
+        this.#record({ type: 'TimerCancelled', timerId: retry.timerId, fireAt: retry.fireAt });
+      this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
+    }
+  }
+
+  #afterTimerFired(timerId: string): void {
+    const retry = parseRetryTimer(timerId);
+    if (retry === undefined) return;
+    const activity = this.ledger.activities.get(retry.activityId);
+    if (activity !== undefined && this.phase === 'running') this.#startAttempt(activity);
+  }
+
+  #deliver(event: HistoryEvent): void {
+    if (this.#execution === undefined || this.phase === 'loading') {
+      this.#waitingDeliveries.push(event);
+      return;
+    }
+    this.#execution.deliver(event);
+  }
+
+  #startAttempt(activity: OutstandingActivity): void {
+    this.actor?.send({
+      type: 'ATTEMPT.START',
+      request: { activityId: activity.activityId, attempt: activity.nextAttempt },
+    });
+  }
+
+  /**
+   * The host an execution drives. Bound to that execution: once it is no
+   * longer the current one (a crash replaced it), its commands are ignored.
+   */
+  #hostFor(): ExecutionHost {
+    const isCurrent = (): boolean => this.#execution !== undefined && !this.#execution.settled;
+    return {
+      now: () => this.#core.clock.now(),
+      yieldToMicrotasks: () => this.#core.yieldToMicrotasks(),
+      scheduleActivity: (command: ActivityCommand) => {
+        if (!isCurrent()) return;
+        this.#core.registry.activity(command.def.name);
+        const options = resolveActivityOptions(command.def.options, command.options);
+        this.#record({
+          type: 'ActivityScheduled',
+          activityId: command.activityId,
+          activityType: command.def.name,
+          input: command.input,
+          options,
+        });
+        const activity = this.ledger.activities.get(command.activityId);
+        if (activity !== undefined) this.#startAttempt(activity);
+      },
+      startTimer: (command: TimerCommand) => {
+        if (!isCurrent()) return;
+        this.#record({
+          type: 'TimerStarted',
+          timerId: command.timerId,
+          fireAt: this.#core.clock.now() + command.durationMs,
+          kind: command.kind,
+          durationMs: command.durationMs,
+        });
+      },
+      cancelTimer: (timerId: string) => {
+        const timer = this.ledger.timers.get(timerId);
+        if (!isCurrent() || timer === undefined) return;
+        this.#record({ type: 'TimerCancelled', timerId, fireAt: timer.fireAt });
+      },
+      sendSignal: () => {
+        throw new AionError(ErrorCode.INVALID_ARGUMENT, 'ctx.signalWorkflow is not available yet');
+      },
+      startChild: (_command: ChildCommand) => {
+        throw new AionError(ErrorCode.INVALID_ARGUMENT, 'child workflows are not available yet');
+      },
+    };
+  }
+}

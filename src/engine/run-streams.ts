@@ -1,0 +1,115 @@
+import { Observable, Subject } from 'rxjs';
+import { WorkflowNotFoundError, isTerminalEventType } from '../core/index.js';
+import type { HistoryEvent } from '../core/index.js';
+import type { EventStore } from '../store/index.js';
+import { outcomeOf } from './outcome-events.js';
+import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
+
+/**
+ * The engine's hot streams and the per-run views built on them. Events are
+ * pushed only after their batch is durable, so no subscriber ever sees what
+ * a crash could take back. Subjects deliver synchronously in commit order: a
+ * subscriber doing slow synchronous work delays the engine by that much, so
+ * slow consumers should buffer on their side (e.g. `observeOn(asyncScheduler)`).
+ */
+export class RunStreams {
+  readonly events = new Subject<HistoryEvent>();
+  readonly outcomes = new Subject<OutcomeNotice>();
+  readonly #store: () => EventStore;
+
+  constructor(store: () => EventStore) {
+    this.#store = store;
+  }
+
+  /** Publishes durable events of one run, then its outcome if it ended. */
+  publish(events: readonly HistoryEvent[], workflowType: string): void {
+    for (const event of events) {
+      this.events.next(event);
+      if (isTerminalEventType(event.type)) {
+        const outcome = outcomeOf(event);
+        if (outcome !== undefined) {
+          this.outcomes.next({
+            workflowId: event.workflowId,
+            runId: event.runId,
+            workflowType,
+            outcome,
+          });
+        }
+      }
+    }
+  }
+
+  /** The durable terminal outcome of a run, or `undefined` while it runs. */
+  async storedOutcome(workflowId: string, runId: string): Promise<TerminalOutcome | undefined> {
+    const store = this.#store();
+    const run = await store.getRun(workflowId, runId);
+    if (run === undefined) throw new WorkflowNotFoundError(workflowId, runId);
+    if (run.status === 'running') return undefined;
+    const [last] = await store.readHistory(workflowId, runId, run.historyLength, run.historyLength);
+    return last === undefined ? undefined : outcomeOf(last);
+  }
+
+  /** See `WorkflowHandle.outcome$`. */
+  outcomeOf$(workflowId: string, runId: string): Observable<TerminalOutcome> {
+    return new Observable<TerminalOutcome>((subscriber) => {
+      let done = false;
+      const emit = (outcome: TerminalOutcome): void => {
+        if (done) return;
+        done = true;
+        subscriber.next(outcome);
+        subscriber.complete();
+      };
+      // Subscribe to live outcomes first, then read the store: whichever
+      // sees the outcome first emits it, and nothing falls in between.
+      const live = this.outcomes.subscribe((notice) => {
+        if (notice.workflowId === workflowId && notice.runId === runId) emit(notice.outcome);
+      });
+      this.storedOutcome(workflowId, runId).then(
+        (outcome) => {
+          if (outcome !== undefined) emit(outcome);
+        },
+        (error: unknown) => {
+          if (!done) subscriber.error(error);
+        },
+      );
+      return () => live.unsubscribe();
+    });
+  }
+
+  /** See `WorkflowHandle.events$`. */
+  eventsOf$(workflowId: string, runId: string): Observable<HistoryEvent> {
+    return new Observable<HistoryEvent>((subscriber) => {
+      let lastSeq = 0;
+      let caughtUp = false;
+      const pending: HistoryEvent[] = [];
+      const emit = (event: HistoryEvent): void => {
+        if (event.seq <= lastSeq || subscriber.closed) return;
+        lastSeq = event.seq;
+        subscriber.next(event);
+        if (isTerminalEventType(event.type)) subscriber.complete();
+      };
+      const live = this.events.subscribe((event) => {
+        if (event.workflowId !== workflowId || event.runId !== runId) return;
+        if (caughtUp) emit(event);
+        else pending.push(event);
+      });
+      const store = this.#store();
+      store
+        .getRun(workflowId, runId)
+        .then(async (run) => {
+          if (run === undefined) throw new WorkflowNotFoundError(workflowId, runId);
+          for (const event of await store.readHistory(workflowId, runId)) emit(event);
+          caughtUp = true;
+          for (const event of pending) emit(event);
+          pending.length = 0;
+        })
+        .catch((error: unknown) => subscriber.error(error));
+      return () => live.unsubscribe();
+    });
+  }
+
+  complete(): void {
+    this.events.complete();
+    this.outcomes.complete();
+  }
+}

@@ -1,0 +1,25 @@
+// Execution
+export { RunExecution, isCodeCompletion } from './run-execution.js';
+export { attemptActorId, runMachine } from './run-machine.js';
+export type { AttemptOutput, AttemptSpawn, RunActorEvent, RunActorHost } from './run-machine.js';
+export { startedEventOf } from './execution-host.js';
+export type {
+  ActivityCommand,
+  ChildCommand,
+  ExecutionHost,
+  ExecutionInput,
+  ExecutionOutcome,
+  TimerCommand,
+} from './execution-host.js';
+export { ContinueAsNewCommand } from './continue-as-new.js';
+
+// History analysis
+export { WorkLedger } from './work-ledger.js';
+export type { OutstandingActivity, OutstandingTimer } from './work-ledger.js';
+export { describeShape, sameShape, shapeOfEvent } from './command-shape.js';
+export type { CommandShape } from './command-shape.js';
+export { isWorkflowTimer, parseRetryTimer, timerIds } from './timer-ids.js';
+
+// Determinism
+export { createDeterministicRandom } from './deterministic-random.js';
+export type { DeterministicRandom } from './deterministic-random.js';

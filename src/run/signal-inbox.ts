@@ -1,0 +1,64 @@
+interface SignalWaiter {
+  resolve(payload: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Per-name signal buffering (SPEC section 6): the k-th receive of a name
+ * consumes the k-th arrival of that name, whenever it arrived. A receive that
+ * gave up (timed out) consumes nothing.
+ */
+export class SignalInbox {
+  readonly #buffered = new Map<string, unknown[]>();
+  readonly #waiting = new Map<string, SignalWaiter[]>();
+
+  /** Records an arrival: hands it to the oldest waiter, or buffers it. */
+  arrive(name: string, payload: unknown): void {
+    const waiter = this.#waiting.get(name)?.shift();
+    if (waiter !== undefined) {
+      waiter.resolve(payload);
+      return;
+    }
+    const queue = this.#buffered.get(name);
+    if (queue === undefined) this.#buffered.set(name, [payload]);
+    else queue.push(payload);
+  }
+
+  /** Takes a buffered arrival, if any. */
+  take(name: string): { readonly payload: unknown } | undefined {
+    const queue = this.#buffered.get(name);
+    if (queue === undefined || queue.length === 0) return undefined;
+    const payload = queue.shift();
+    if (queue.length === 0) this.#buffered.delete(name);
+    return { payload };
+  }
+
+  /** Waits for the next arrival; returns a function that withdraws the wait. */
+  wait(name: string, waiter: SignalWaiter): () => boolean {
+    const list = this.#waiting.get(name);
+    if (list === undefined) this.#waiting.set(name, [waiter]);
+    else list.push(waiter);
+    return () => {
+      const current = this.#waiting.get(name);
+      const i = current?.indexOf(waiter) ?? -1;
+      if (current === undefined || i < 0) return false;
+      current.splice(i, 1);
+      return true;
+    };
+  }
+
+  /** Arrivals not consumed yet, per name, in order (carried by continue-as-new). */
+  unconsumed(): Array<{ name: string; payload: unknown }> {
+    const out: Array<{ name: string; payload: unknown }> = [];
+    for (const [name, queue] of this.#buffered)
+      for (const payload of queue) out.push({ name, payload });
+    return out;
+  }
+
+  /** Rejects every waiting receive (cancellation). */
+  cancelAll(error: unknown): void {
+    const all = [...this.#waiting.values()].flat();
+    this.#waiting.clear();
+    for (const waiter of all) waiter.reject(error);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Duration } from '../core/index.js';
+import type { ActivityContext } from './activity-context.js';
+import type { WorkflowContext } from './workflow-context.js';
+
+/** A retry policy as users write it; every field has a default. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. @default 3 */
+  readonly maxAttempts?: number;
+  /** Delay before the second attempt. @default 1000 */
+  readonly initialIntervalMs?: number;
+  /** Each delay is the previous one times this. @default 2 */
+  readonly backoffCoefficient?: number;
+  /** Cap on a single delay. @default 60000 */
+  readonly maxIntervalMs?: number;
+  /** Error names that stop retrying at once. @default [] */
+  readonly nonRetryable?: readonly string[];
+}
+
+/** Options of an activity: on its definition, overridable per call. */
+export interface ActivityOptions {
+  readonly retry?: RetryOptions;
+  /** Bounds one attempt; aborts `actx.signal` and fails it with `ACTIVITY_TIMEOUT`. */
+  readonly timeoutMs?: number;
+  /** Fails an attempt that stops heartbeating for this long (`HEARTBEAT_TIMEOUT`). */
+  readonly heartbeatTimeoutMs?: number;
+}
+
+/** A side-effecting function registered by name. Create with {@link defineActivity}. */
+export interface ActivityDefinition<I = unknown, O = unknown> {
+  readonly kind: 'activity';
+  readonly name: string;
+  /** The side effect. (Method syntax keeps definitions assignable to `ActivityDefinition`.) */
+  fn(input: I, actx: ActivityContext): Promise<O>;
+  readonly options: ActivityOptions;
+}
+
+/** Options of a workflow definition. */
+export interface WorkflowOptions {
+  /** Ends a run `timedOut` when it runs longer than this. */
+  readonly executionTimeout?: Duration;
+}
+
+/** A deterministic workflow function registered by name. Create with {@link defineWorkflow}. */
+export interface WorkflowDefinition<I = unknown, O = unknown> {
+  readonly kind: 'workflow';
+  readonly name: string;
+  /** The workflow body. (Method syntax keeps definitions assignable to `WorkflowDefinition`.) */
+  fn(ctx: WorkflowContext, input: I): Promise<O>;
+  readonly options: WorkflowOptions;
+}
+
+function assertName(name: unknown, what: string): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
+    throw new TypeError(`${what} name must be a non-empty string of at most 256 characters`);
+  }
+}
+
+/**
+ * Defines an activity: the only place where workflow logic touches the
+ * world. It runs at least once per scheduling; its result is recorded and
+ * never recomputed on replay.
+ *
+ * @param name the registered name, recorded in history (keep it stable).
+ * @param fn the side effect; receives the input and an {@link ActivityContext}.
+ * @param options retry policy and timeouts (see {@link ActivityOptions}).
+ * @example
+ * ```ts
+ * export const chargeCard = defineActivity('chargeCard', async (input: { cents: number }, actx) => {
+ *   return { chargeId: `ch_${actx.idempotencyKey}` };
+ * }, { retry: { maxAttempts: 5 } });
+ * ```
+ */
+export function defineActivity<I, O>(
+  name: string,
+  fn: (input: I, actx: ActivityContext) => Promise<O>,
+  options: ActivityOptions = {},
+): ActivityDefinition<I, O> {
+  assertName(name, 'activity');
+  if (typeof fn !== 'function') throw new TypeError('an activity needs a function');
+  return Object.freeze({ kind: 'activity', name, fn, options });
+}
+
+/**
+ * Defines a workflow: a deterministic async function whose only contact
+ * with the world is its `ctx`. See docs/workflows.md for the rules.
+ *
+ * @param name the registered name, recorded in history (keep it stable).
+ * @param fn the workflow body.
+ * @param options e.g. `executionTimeout`.
+ * @example
+ * ```ts
+ * export const greet = defineWorkflow('greet', async (ctx, name: string) => {
+ *   await ctx.sleep('1s');
+ *   return `hello ${name}`;
+ * });
+ * ```
+ */
+export function defineWorkflow<I, O>(
+  name: string,
+  fn: (ctx: WorkflowContext, input: I) => Promise<O>,
+  options: WorkflowOptions = {},
+): WorkflowDefinition<I, O> {
+  assertName(name, 'workflow');
+  if (typeof fn !== 'function') throw new TypeError('a workflow needs a function');
+  return Object.freeze({ kind: 'workflow', name, fn, options });
+}
