@@ -17,8 +17,9 @@ export function systemClock(): Clock {
   return {
     now: () => Date.now(),
     schedule(at, callback) {
+      // Referenced on purpose: a process awaiting a sleeping run must stay
+      // alive until the timer fires or the engine is closed.
       const handle = setTimeout(callback, Math.max(0, at - Date.now()));
-      handle.unref?.();
       return () => clearTimeout(handle);
     },
   };

@@ -105,6 +105,7 @@ export class Engine implements HandleBackend {
       backoff: options.runBackoff,
       workflowTypes: this.#registry.workflowTypes(),
       onCrashLoop: (host, error) => this.#crashLoop(host, error),
+      stopTimers: () => this.#timers.stop(),
     });
   }
 
@@ -150,7 +151,7 @@ export class Engine implements HandleBackend {
 
   /** A snapshot of the live supervision tree. */
   tree(): TreeNode {
-    return this.#hosting.tree((workflowId, runId) => this.#resident.get(key(workflowId, runId)));
+    return this.#hosting.tree();
   }
 
   // ---- starting ----

@@ -36,6 +36,7 @@ export class Recorder {
   #waiters: DurableWaiter[] = [];
   #inFlight: Promise<void> | undefined;
   #flushQueued = false;
+  #lazyQueued = false;
   #failed: Error | undefined;
 
   constructor(
@@ -67,8 +68,13 @@ export class Recorder {
   /**
    * Records an event: assigns its seq now and queues it for the next commit.
    * `extra` appends (another run's events) commit atomically with it.
+   *
+   * A `lazy` event (a command whose loss in a crash only means it is issued
+   * again on replay, like `ActivityScheduled`) does not start a commit of
+   * its own before the next macrotask: the completion that usually follows
+   * within the same turn carries it, which saves a durable write per step.
    */
-  record(body: EventBody, extra?: RunAppend): HistoryEvent {
+  record(body: EventBody, extra?: RunAppend, lazy = false): HistoryEvent {
     const event = {
       ...body,
       seq: ++this.#nextSeq,
@@ -78,7 +84,8 @@ export class Recorder {
     } as HistoryEvent;
     this.#buffer.push(event);
     if (extra !== undefined) this.#extra.push(extra);
-    this.#scheduleFlush();
+    if (lazy) this.#scheduleLazyFlush();
+    else this.#scheduleFlush();
     return event;
   }
 
@@ -86,6 +93,7 @@ export class Recorder {
   durable(seq: number = this.#nextSeq): Promise<void> {
     if (seq <= this.#durableHead) return Promise.resolve();
     if (this.#failed !== undefined) return Promise.reject(this.#failed);
+    this.#scheduleFlush();
     return new Promise<void>((resolve, reject) => this.#waiters.push({ seq, resolve, reject }));
   }
 
@@ -95,6 +103,15 @@ export class Recorder {
       await (this.#inFlight ?? Promise.resolve());
       if (this.#inFlight === undefined && this.#buffer.length > 0) this.#flush();
     }
+  }
+
+  #scheduleLazyFlush(): void {
+    if (this.#lazyQueued || this.#flushQueued || this.#inFlight !== undefined) return;
+    this.#lazyQueued = true;
+    setImmediate(() => {
+      this.#lazyQueued = false;
+      this.#flush();
+    });
   }
 
   #scheduleFlush(): void {

@@ -1,20 +1,29 @@
 import { Subject } from 'rxjs';
-import type { Observable } from 'rxjs';
-import { createActor } from 'xstate';
-import type { Actor } from 'xstate';
+import type { Observable, Subscription } from 'rxjs';
+import { fromCallback } from 'xstate';
 import type { Clock } from '../core/index.js';
 import { runMachine } from '../run/index.js';
+import { createSupervisor } from '../../supervisors/index.js';
+import type {
+  SupervisionEvent as LibraryEvent,
+  SupervisionNode,
+  Supervisor,
+} from '../../supervisors/index.js';
 import type { RunHost } from './run-host.js';
 
-/** A supervision decision or engine fault, with the path of the node in the tree. */
-export interface SupervisionEvent {
-  readonly type:
-    'started' | 'crashed' | 'restarted' | 'stopped' | 'escalated' | 'blocked' | 'fault';
-  readonly path: readonly string[];
-  readonly at?: number;
-  readonly error?: unknown;
-  readonly restarts?: number;
-}
+/**
+ * A supervision decision of the engine's tree (`started`, `crashed`,
+ * `restarted`, `exited`, `stopped`, `escalated`), or an engine report
+ * (`blocked`: a run cannot progress; `fault`: an engine service failed).
+ */
+export type SupervisionEvent =
+  | LibraryEvent
+  | {
+      readonly type: 'blocked' | 'fault';
+      readonly path: readonly string[];
+      readonly at: number;
+      readonly error: unknown;
+    };
 
 /** One node of the engine's supervision tree snapshot. */
 export interface TreeNode {
@@ -22,7 +31,10 @@ export interface TreeNode {
   readonly kind: 'supervisor' | 'service' | 'run';
   readonly status: string;
   readonly restarts: number;
+  /** Runs only. */
   readonly residency?: 'resident' | 'suspended';
+  /** Runs only: the run actor's lifecycle phase. */
+  readonly phase?: string;
   readonly children: readonly TreeNode[];
 }
 
@@ -32,151 +44,156 @@ export interface RunHostingOptions {
   readonly intensity: { readonly maxRestarts: number; readonly withinMs: number };
   readonly backoff: { readonly initialMs: number; readonly maxMs: number; readonly factor: number };
   readonly workflowTypes: readonly string[];
+  /** A run crashed more often than its intensity allows: it is not restarted. */
   readonly onCrashLoop: (host: RunHost, error: unknown) => void;
+  /** Called when the tree stops the timer service (engine shutdown). */
+  readonly stopTimers: () => void;
 }
 
-/** Hosts run actors under the engine's supervision tree. */
+/** Hosts run actors under the engine's supervision tree (SPEC section 8). */
 export interface RunHosting {
   spawn(host: RunHost): void;
   stop(workflowId: string, runId: string): void;
   stopAll(): Promise<void>;
-  tree(lookup: (workflowId: string, runId: string) => RunHost | undefined): TreeNode;
-  report(event: SupervisionEvent): void;
+  tree(): TreeNode;
+  report(event: Omit<Extract<SupervisionEvent, { type: 'blocked' | 'fault' }>, 'at'>): void;
   readonly events$: Observable<SupervisionEvent>;
 }
 
-interface Hosted {
-  readonly host: RunHost;
-  actor: Actor<typeof runMachine> | undefined;
-  crashes: number[];
-  cancelRestart: (() => void) | undefined;
-}
+// A type supervisor never gives up on itself because many of its runs
+// crash: each run has its own intensity, and one run's crash loop must not
+// disturb the others.
+const UNBOUNDED = { maxRestarts: Number.MAX_SAFE_INTEGER, withinMs: 1 };
 
-/** Creates the hosting of run actors. */
+/**
+ * Builds the engine's tree on `aion-ts/supervisors`:
+ *
+ * ```
+ * engine (root, one-for-one)
+ * ├── store, timers             permanent services
+ * └── workflows                 one-for-one
+ *     └── <workflow type>       one-for-one, restart backoff
+ *         └── <runId>           transient run actor, per-run intensity
+ *             └── attempt:<n>   activity attempts (children of the run actor)
+ * ```
+ */
 export function createRunHosting(options: RunHostingOptions): RunHosting {
   const events = new Subject<SupervisionEvent>();
-  const hosted = new Map<string, Hosted>();
-  const key = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
-  const pathOf = (host: RunHost): string[] => [
-    'engine',
-    'workflows',
-    host.definition.name,
-    host.runId,
-  ];
-  let stopped = false;
-
-  const launch = (entry: Hosted): void => {
-    const actor = createActor(runMachine, { input: { host: entry.host } });
-    entry.actor = actor;
-    actor.subscribe({
-      error: (error: unknown) => crashed(entry, actor, error),
-      complete: () => {
-        if (entry.actor === actor) hosted.delete(key(entry.host.workflowId, entry.host.runId));
+  const hosts = new Map<string, RunHost>();
+  const service = fromCallback(() => () => undefined);
+  const timers = fromCallback(() => () => options.stopTimers());
+  const root: Supervisor = createSupervisor({
+    id: 'engine',
+    strategy: 'one-for-one',
+    clock: options.clock,
+    children: [
+      { id: 'store', logic: service, restart: 'permanent' },
+      { id: 'timers', logic: timers, restart: 'permanent' },
+      {
+        id: 'workflows',
+        restart: 'permanent',
+        supervisor: {
+          strategy: 'one-for-one',
+          intensity: UNBOUNDED,
+          children: options.workflowTypes.map((type) => ({
+            id: type,
+            restart: 'permanent' as const,
+            supervisor: {
+              strategy: 'one-for-one' as const,
+              intensity: UNBOUNDED,
+              backoff: options.backoff,
+            },
+          })),
+        },
       },
-    });
-    actor.start();
-  };
-
-  const crashed = (entry: Hosted, actor: Actor<typeof runMachine>, error: unknown): void => {
-    if (entry.actor !== actor || stopped) return;
-    entry.actor = undefined;
-    const now = options.clock.now();
-    entry.crashes = entry.crashes.filter((at) => at > now - options.intensity.withinMs);
-    entry.crashes.push(now);
-    const path = pathOf(entry.host);
-    events.next({ type: 'crashed', path, at: now, error });
-    if (entry.crashes.length > options.intensity.maxRestarts) {
-      hosted.delete(key(entry.host.workflowId, entry.host.runId));
-      options.onCrashLoop(entry.host, error);
-      return;
+    ],
+  });
+  const subscription: Subscription = root.events$.subscribe((event) => {
+    if (event.type === 'crashed' && event.decision === 'give-up') {
+      const host = hosts.get(event.path[event.path.length - 1] ?? '');
+      if (host !== undefined) {
+        hosts.delete(host.runId);
+        options.onCrashLoop(host, event.error);
+      }
     }
-    const n = entry.crashes.length - 1;
-    const delay = Math.min(
-      options.backoff.maxMs,
-      options.backoff.initialMs * options.backoff.factor ** n,
-    );
-    entry.cancelRestart = options.clock.schedule(now + delay, () => {
-      entry.cancelRestart = undefined;
-      if (stopped || !hosted.has(key(entry.host.workflowId, entry.host.runId))) return;
-      entry.host.restarts++;
-      events.next({
-        type: 'restarted',
-        path,
-        at: options.clock.now(),
-        restarts: entry.host.restarts,
-      });
-      launch(entry);
-    });
-  };
+    events.next(event);
+  });
+  root.start();
+  let stopping = false;
+
+  const report = (error: unknown): void =>
+    events.next({ type: 'fault', path: ['engine', 'workflows'], at: options.clock.now(), error });
 
   return {
     events$: events.asObservable(),
     spawn(host) {
-      if (stopped) return;
-      const entry: Hosted = { host, actor: undefined, crashes: [], cancelRestart: undefined };
-      hosted.set(key(host.workflowId, host.runId), entry);
-      launch(entry);
-      events.next({ type: 'started', path: pathOf(host), at: options.clock.now() });
+      if (stopping) return;
+      hosts.set(host.runId, host);
+      root
+        .startChild(
+          {
+            id: host.runId,
+            logic: runMachine,
+            input: (info) => {
+              host.restarts = info.restarts;
+              return { host };
+            },
+            restart: 'transient',
+            intensity: options.intensity,
+          },
+          ['workflows', host.definition.name],
+        )
+        .catch(report);
     },
-    stop(workflowId, runId) {
-      const entry = hosted.get(key(workflowId, runId));
-      if (entry === undefined) return;
-      hosted.delete(key(workflowId, runId));
-      entry.cancelRestart?.();
-      const actor = entry.actor;
-      entry.actor = undefined;
-      actor?.stop();
-      events.next({ type: 'stopped', path: pathOf(entry.host), at: options.clock.now() });
+    stop(_workflowId, runId) {
+      const host = hosts.get(runId);
+      if (host === undefined) return;
+      hosts.delete(runId);
+      root.stopChild(runId, ['workflows', host.definition.name]).catch(() => undefined);
     },
     async stopAll() {
-      stopped = true;
-      for (const entry of [...hosted.values()].reverse()) {
-        entry.cancelRestart?.();
-        const actor = entry.actor;
-        entry.actor = undefined;
-        actor?.stop();
-      }
-      hosted.clear();
+      stopping = true;
+      await root.stop();
+      subscription.unsubscribe();
+      hosts.clear();
       events.complete();
-      await Promise.resolve();
     },
     report(event) {
-      if (!stopped) events.next(event);
+      if (!stopping) events.next({ ...event, at: options.clock.now() });
     },
-    tree(lookup) {
-      const types = options.workflowTypes.map((type) => {
-        const runs: TreeNode[] = [];
-        for (const entry of hosted.values()) {
-          if (entry.host.definition.name !== type) continue;
-          const host = lookup(entry.host.workflowId, entry.host.runId) ?? entry.host;
-          runs.push({
-            id: host.runId,
-            kind: 'run',
-            status: entry.actor === undefined ? 'restarting' : host.phase,
-            restarts: host.restarts,
-            residency: 'resident',
-            children: [],
-          });
-        }
-        return {
-          id: type,
-          kind: 'supervisor' as const,
-          status: 'running',
-          restarts: 0,
-          children: runs,
-        };
-      });
-      return {
-        id: 'engine',
-        kind: 'supervisor',
-        status: stopped ? 'stopped' : 'running',
-        restarts: 0,
-        children: [
-          { id: 'store', kind: 'service', status: 'running', restarts: 0, children: [] },
-          { id: 'timers', kind: 'service', status: 'running', restarts: 0, children: [] },
-          { id: 'workflows', kind: 'supervisor', status: 'running', restarts: 0, children: types },
-        ],
-      };
+    tree() {
+      return toTreeNode(root.tree(), hosts);
     },
+  };
+}
+
+function toTreeNode(node: SupervisionNode, hosts: ReadonlyMap<string, RunHost>): TreeNode {
+  if (node.kind === 'supervisor') {
+    return {
+      id: node.id,
+      kind: 'supervisor',
+      status: node.status,
+      restarts: node.restarts,
+      children: node.children.map((child) => toTreeNode(child, hosts)),
+    };
+  }
+  const host = hosts.get(node.id);
+  if (host === undefined) {
+    return {
+      id: node.id,
+      kind: 'service',
+      status: node.status,
+      restarts: node.restarts,
+      children: [],
+    };
+  }
+  return {
+    id: node.id,
+    kind: 'run',
+    status: node.status,
+    restarts: node.restarts,
+    residency: 'resident',
+    phase: host.phase,
+    children: [],
   };
 }
