@@ -32,7 +32,24 @@ export type AttemptResult =
  */
 export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
   const { def, clock, options } = request;
-  const controller = new AbortController();
+  // Most activities never read `actx.signal`: its AbortController is made on
+  // first read, already aborted if the attempt was by then.
+  let controller: AbortController | undefined;
+  let abortReason: unknown;
+  let aborted = false;
+  const abort = (reason: unknown): void => {
+    if (aborted) return;
+    aborted = true;
+    abortReason = reason;
+    controller?.abort(reason);
+  };
+  const signalOf = (): AbortSignal => {
+    if (controller === undefined) {
+      controller = new AbortController();
+      if (aborted) controller.abort(abortReason);
+    }
+    return controller.signal;
+  };
   let heartbeatDetails: unknown = request.lastHeartbeatDetails;
   let cancelTimeout: (() => void) | undefined;
   let cancelHeartbeat: (() => void) | undefined;
@@ -50,7 +67,7 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
   };
   const failWith = (code: ErrorCode, message: string): void => {
     const error = new AionError(code, message);
-    controller.abort(error);
+    abort(error);
     finish({ ok: false, error: toErrorInfo(error), heartbeatDetails });
   };
   const armHeartbeat = (): void => {
@@ -63,7 +80,7 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
   };
   function onOuterAbort(): void {
     const reason: unknown = request.signal?.reason;
-    controller.abort(reason);
+    abort(reason);
     finish({ ok: false, error: toErrorInfo(reason ?? new Error('aborted')), heartbeatDetails });
   }
 
@@ -87,7 +104,9 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
     activityId: request.activityId,
     attempt: request.attempt,
     idempotencyKey: `${request.workflowId}/${request.runId}/${request.activityId}`,
-    signal: controller.signal,
+    get signal() {
+      return signalOf();
+    },
     lastHeartbeatDetails: request.lastHeartbeatDetails,
     heartbeat(details?: unknown) {
       if (settled) return;

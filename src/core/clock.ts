@@ -32,7 +32,11 @@ interface VirtualTimer {
   cancelled: boolean;
 }
 
-/** A clock whose time moves only when told; timers fire in deadline order. */
+/**
+ * A clock whose time moves only when told; timers fire in deadline order.
+ * A timer scheduled at or before `now()` is due already and fires on the
+ * next turn of the event loop.
+ */
 export interface VirtualClock extends Clock {
   /** Moves time forward by `ms`, firing every timer due on the way, in order. */
   advance(ms: number): void;
@@ -84,6 +88,17 @@ export function virtualClock(start = 0): VirtualClock {
     schedule(at, callback) {
       const timer: VirtualTimer = { at, order: order++, callback, cancelled: false };
       timers.push(timer);
+      if (at <= time) {
+        // Already due: fire on the next turn, as the system clock would,
+        // unless an advance fires it first. Otherwise a deadline armed just
+        // after an advance (an async re-arm) would wait for the next one.
+        setImmediate(() => {
+          const i = timers.indexOf(timer);
+          if (i < 0 || timer.cancelled) return;
+          timers.splice(i, 1);
+          timer.callback();
+        });
+      }
       return () => {
         timer.cancelled = true;
         const i = timers.indexOf(timer);

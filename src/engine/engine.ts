@@ -125,12 +125,16 @@ export class Engine implements HandleBackend {
         ? await LevelStore.open(resolved.store, { durability: resolved.durability })
         : resolved.store;
     const engine = new Engine(resolved, store, owns);
+    // Streams are hot: what recovery publishes is held until the caller had
+    // the turn in which `open` resolves to subscribe (see RunStreams.hold).
+    engine.#streams.hold();
     try {
       await engine.#recover();
     } catch (error) {
       await engine.close();
       throw error;
     }
+    setImmediate(() => engine.#streams.release());
     return engine;
   }
 
@@ -191,6 +195,11 @@ export class Engine implements HandleBackend {
       const events = this.#startEvents(workflowId, runId, def.name, input, timeoutMs);
       this.#assertOpen();
       await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+      // The execution timeout's timer is committed here, not by the run's
+      // recorder: arm it like the recorder arms the timers it commits.
+      for (const event of events) {
+        if (event.type === 'TimerStarted') this.#timers.notify(event.fireAt);
+      }
       this.#streams.publish(events, def.name);
       this.#host(def, { workflowId, runId }, events.length, events);
       return this.#handle<O>(workflowId, runId);
@@ -280,11 +289,15 @@ export class Engine implements HandleBackend {
 
   async #recover(): Promise<void> {
     const runs = await this.#store.listNonTerminal();
-    for (const run of runs) this.#recoverRun(run);
+    const hosts = runs.flatMap((run) => this.#recoverRun(run) ?? []);
+    // Overdue timers fire in fireAt order across runs (SPEC section 5) only
+    // if every run can take its due timers when they are read: let the
+    // recovered runs finish their replay first.
+    await Promise.all(hosts.map((host) => host.loaded()));
     await this.#timers.start();
   }
 
-  #recoverRun(run: RunSummary): void {
+  #recoverRun(run: RunSummary): RunHost | undefined {
     const def = this.#registry.findWorkflow(run.workflowType);
     if (def === undefined) {
       const error = new AionError(
@@ -298,9 +311,9 @@ export class Engine implements HandleBackend {
         path: ['engine', 'workflows', run.workflowType, run.runId],
         error,
       });
-      return;
+      return undefined;
     }
-    this.#host(def, run, run.historyLength);
+    return this.#host(def, run, run.historyLength);
   }
 
   #timerDue(entry: TimerEntry): void {

@@ -56,6 +56,8 @@ export class RunHost implements RunActorHost {
   #initialHistory: HistoryEvent[] | undefined;
   #waitingDeliveries: HistoryEvent[] = [];
   #dueWhileLoading: TimerEntry[] = [];
+  /** Attempts of activities the code scheduled live while recovered ones wait to restart. */
+  #deferredStarts: OutstandingActivity[] | undefined;
   #ended = false;
   #readyWaiters: Array<() => void> = [];
 
@@ -94,7 +96,29 @@ export class RunHost implements RunActorHost {
   }
 
   async execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void> {
+    try {
+      await this.#execute(report);
+    } finally {
+      // A crash or an early end must not leave those waiting for the replay hanging.
+      for (const wake of this.#readyWaiters.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Resolves once the current incarnation is past loading: its replay is over
+   * (running, blocked or ending), or it stopped (crash, already ended).
+   */
+  loaded(): Promise<void> {
+    if (this.phase !== 'loading') return Promise.resolve();
+    return new Promise<void>((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  async #execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void> {
     this.phase = 'loading';
+    // Completions that become durable from here on are buffered for the new
+    // execution (which drops those its history already holds): the previous
+    // incarnation's execution, if any, is settled and would lose them.
+    this.#execution = undefined;
     await this.recorder.idle();
     this.recorder.reset();
     const history =
@@ -102,13 +126,17 @@ export class RunHost implements RunActorHost {
     this.#initialHistory = undefined;
     this.ledger = WorkLedger.from(history);
     if (this.ledger.terminal !== undefined) return;
-    const due = this.#dueWhileLoading;
-    this.#dueWhileLoading = [];
     const execution = new RunExecution({
       definition: this.definition,
       history,
       host: this.#hostFor(),
     });
+    // Only the activities in flight when history was read need a restart;
+    // those the code schedules live from now on start as they are recorded,
+    // but behind the recovered ones, so that work keeps its original order.
+    const inFlight = this.ledger.runnableActivities();
+    const unarmed = this.ledger.unarmedBackoffs();
+    this.#deferredStarts = inFlight.length > 0 ? [] : undefined;
     this.#execution = execution;
     const outcome = execution.run();
     const waiting = this.#waitingDeliveries;
@@ -116,12 +144,26 @@ export class RunHost implements RunActorHost {
     for (const event of waiting) execution.deliver(event);
     await execution.replayed;
     if (!execution.settled) {
+      // Timers that came due at any point of the loading, replay included,
+      // are taken in the same turn as the phase changes, so none is lost.
+      const due = this.#dueWhileLoading.splice(0);
       this.#setPhase('running');
       report('running');
-      for (const activity of this.ledger.runnableActivities()) this.#startAttempt(activity);
+      for (const activity of unarmed) {
+        const backoff = activity.unarmedBackoff;
+        if (backoff !== undefined) this.#armBackoff(activity, backoff.fireAt, backoff.durationMs);
+      }
+      const deferred = this.#deferredStarts ?? [];
+      this.#deferredStarts = undefined;
+      for (const activity of [...inFlight, ...deferred]) {
+        if (this.ledger.activities.get(activity.activityId) === activity) {
+          this.#startAttempt(activity);
+        }
+      }
       if (this.ledger.cancelRequested !== undefined) this.#cancelOutstanding();
       for (const entry of due) this.timerDue(entry);
     }
+    this.#deferredStarts = undefined;
     const ended = await outcome;
     if (ended.type === 'blocked' && this.#core.onNondeterminism === 'block') {
       this.blocked = ended.error;
@@ -194,14 +236,19 @@ export class RunHost implements RunActorHost {
         : { heartbeatDetails: result.heartbeatDetails }),
     });
     if (decision.nextAttemptAt !== undefined) {
-      this.#record({
-        type: 'TimerStarted',
-        timerId: timerIds.retry(output.activityId, output.attempt + 1),
-        fireAt: decision.nextAttemptAt,
-        kind: 'retry',
-        durationMs: decision.nextAttemptAt - now,
-      });
+      this.#armBackoff(activity, decision.nextAttemptAt, decision.nextAttemptAt - now);
     }
+  }
+
+  /** Records the durable timer the next attempt of `activity` waits on. */
+  #armBackoff(activity: OutstandingActivity, fireAt: number, durationMs: number): void {
+    this.#record({
+      type: 'TimerStarted',
+      timerId: timerIds.retry(activity.activityId, activity.nextAttempt),
+      fireAt,
+      kind: 'retry',
+      durationMs,
+    });
   }
 
   // ---- engine-driven events ----
@@ -213,12 +260,19 @@ export class RunHost implements RunActorHost {
       this.#dueWhileLoading.push(entry);
       return;
     }
+    // A blocked run records nothing. The entry stays in flight, so the timer
+    // service does not hand it out again before a reopen with fixed code.
+    if (this.phase === 'blocked') return;
     const timer = this.ledger.timers.get(entry.timerId);
     if (timer === undefined || this.#ended) {
       this.#core.timerReleased(entry);
       return;
     }
     if (timer.kind === 'execution') {
+      if (this.phase === 'ending') return;
+      // The timer fired (first recorded wins): record that, not its
+      // cancellation among the run's other open timers at the end.
+      this.#record({ type: 'TimerFired', timerId: entry.timerId, fireAt: entry.fireAt });
       void this.end({ type: 'WorkflowTimedOut', reason: 'execution timeout' });
       return;
     }
@@ -328,10 +382,11 @@ export class RunHost implements RunActorHost {
 
   // ---- recording and delivery ----
 
-  #record(body: EventBody, extra?: RunAppend): HistoryEvent {
-    if (this.#core.isClosing())
+  #record(body: EventBody, extra?: RunAppend, lazy = false): HistoryEvent {
+    if (this.#core.isClosing()) {
       throw new AionError(ErrorCode.ENGINE_CLOSED, 'the engine is closed');
-    const event = this.recorder.record(body, extra);
+    }
+    const event = this.recorder.record(body, extra, lazy);
     this.ledger.apply(event);
     return event;
   }
@@ -390,7 +445,9 @@ export class RunHost implements RunActorHost {
   }
 
   #deliver(event: HistoryEvent): void {
-    if (this.#execution === undefined || this.phase === 'loading') {
+    // The execution queues deliveries that arrive during its replay and
+    // hands them over in order once history is exhausted.
+    if (this.#execution === undefined) {
       this.#waitingDeliveries.push(event);
       return;
     }
@@ -417,25 +474,35 @@ export class RunHost implements RunActorHost {
         if (!isCurrent()) return;
         this.#core.registry.activity(command.def.name);
         const options = resolveActivityOptions(command.def.options, command.options);
-        this.#record({
-          type: 'ActivityScheduled',
-          activityId: command.activityId,
-          activityType: command.def.name,
-          input: command.input,
-          options,
-        });
+        this.#record(
+          {
+            type: 'ActivityScheduled',
+            activityId: command.activityId,
+            activityType: command.def.name,
+            input: command.input,
+            options,
+          },
+          undefined,
+          true,
+        );
         const activity = this.ledger.activities.get(command.activityId);
-        if (activity !== undefined) this.#startAttempt(activity);
+        if (activity === undefined) return;
+        if (this.#deferredStarts !== undefined) this.#deferredStarts.push(activity);
+        else this.#startAttempt(activity);
       },
       startTimer: (command: TimerCommand) => {
         if (!isCurrent()) return;
-        this.#record({
-          type: 'TimerStarted',
-          timerId: command.timerId,
-          fireAt: this.#core.clock.now() + command.durationMs,
-          kind: command.kind,
-          durationMs: command.durationMs,
-        });
+        this.#record(
+          {
+            type: 'TimerStarted',
+            timerId: command.timerId,
+            fireAt: this.#core.clock.now() + command.durationMs,
+            kind: command.kind,
+            durationMs: command.durationMs,
+          },
+          undefined,
+          true,
+        );
       },
       cancelTimer: (timerId: string) => {
         const timer = this.ledger.timers.get(timerId);

@@ -16,13 +16,34 @@ export class RunStreams {
   readonly events = new Subject<HistoryEvent>();
   readonly outcomes = new Subject<OutcomeNotice>();
   readonly #store: () => EventStore;
+  #held: Array<{ events: readonly HistoryEvent[]; workflowType: string }> | undefined;
 
   constructor(store: () => EventStore) {
     this.#store = store;
   }
 
+  /**
+   * Holds publications back until {@link release}. `Engine.open` holds them
+   * while recovery runs: a run that recovery ends must still reach an
+   * `outcomes$` subscriber that subscribes as soon as `open` resolves.
+   */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Publishes what was held, in order, and stops holding. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const { events, workflowType } of held) this.publish(events, workflowType);
+  }
+
   /** Publishes durable events of one run, then its outcome if it ended. */
   publish(events: readonly HistoryEvent[], workflowType: string): void {
+    if (this.#held !== undefined) {
+      this.#held.push({ events, workflowType });
+      return;
+    }
     for (const event of events) {
       this.events.next(event);
       if (isTerminalEventType(event.type)) {

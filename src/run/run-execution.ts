@@ -73,6 +73,8 @@ export class RunExecution {
   readonly #liveQueue: HistoryEvent[] = [];
   readonly #ordinals = { activity: 0, timer: 0, child: 0 };
   #commandCursor = 0;
+  /** Index in `#completions` of the next recorded completion to deliver. */
+  #replayIndex = 0;
   #replaying: boolean;
   #pumping = false;
   #inQuery = false;
@@ -106,6 +108,9 @@ export class RunExecution {
       this.#settle = resolve;
       this.#fail = reject;
     });
+    // A crash may reject the outcome while the host still awaits the end of
+    // replay; the host observes it right after, so it is not unhandled.
+    this.#outcome.catch(() => undefined);
   }
 
   /** True until every recorded completion has been delivered. */
@@ -158,6 +163,7 @@ export class RunExecution {
       await this.#host.yieldToMicrotasks();
       if (this.#settled) return;
       if (i === this.#completions.length - 1) this.#replaying = false;
+      this.#replayIndex = i + 1;
       this.#deliverNow(this.#completions[i] as HistoryEvent);
     }
     this.#replaying = false;
@@ -315,7 +321,9 @@ export class RunExecution {
       return false;
     }
     if (this.#replaying) {
-      const next = this.#completions.find((e) => e.seq > 0);
+      // History holds no further command but still has completions to
+      // deliver: the code diverged before the next of them.
+      const next = this.#completions[this.#replayIndex];
       this.#block(
         next?.seq ?? 0,
         undefined,
@@ -388,8 +396,20 @@ export class RunExecution {
 
   #finish(outcome: ExecutionOutcome): void {
     if (this.#settled) return;
-    if (this.#replaying && outcome.type !== 'blocked') {
-      const next = this.#completions.find((e) => e.recordedAt >= this.#lastTime);
+    // Code that ends must have consumed every recorded command and every
+    // recorded completion; otherwise it ended earlier than it did originally.
+    const unmatched = this.#commands[this.#commandCursor];
+    if (unmatched !== undefined) {
+      this.#block(
+        unmatched.seq,
+        shapeOfEvent(unmatched),
+        undefined,
+        'the code ended before reaching a recorded command',
+      );
+      return;
+    }
+    if (this.#replaying) {
+      const next = this.#completions[this.#replayIndex];
       this.#block(
         next?.seq ?? 0,
         undefined,

@@ -56,7 +56,14 @@ export const runMachine = setup({
   },
   actors: {
     execute: fromPromise<void, { host: RunActorHost; self: { send(e: RunActorEvent): void } }>(
-      ({ input }) => input.host.execute((phase) => input.self.send({ type: 'PHASE', phase })),
+      // A phase reported after the run actor stopped (engine closing) has no one to tell.
+      ({ input, signal }) => {
+        // Attach here, not in an entry action: invoked actors start first.
+        input.host.attach(input.self);
+        return input.host.execute((phase) => {
+          if (!signal.aborted) input.self.send({ type: 'PHASE', phase });
+        });
+      },
     ),
     attempt: fromPromise<AttemptOutput, { host: RunActorHost; request: AttemptSpawn }>(
       ({ input, signal }) => input.host.attempt(input.request, signal),
@@ -65,7 +72,6 @@ export const runMachine = setup({
 }).createMachine({
   id: 'run',
   context: ({ input }) => ({ host: input.host }),
-  entry: ({ context, self }) => context.host.attach(self),
   // The execution is invoked on the root so that its completion ends the
   // actor from any phase; attempts are handled one level down, where a
   // guarded wildcard picks out their completions first.

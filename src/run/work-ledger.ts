@@ -10,6 +10,11 @@ export interface OutstandingActivity {
   nextAttempt: number;
   /** Set while the activity waits on its durable backoff timer. */
   retryTimerId: string | undefined;
+  /**
+   * A retry decided by a recorded `ActivityFailed` whose backoff timer is not
+   * recorded yet (a history cut between the two): the timer to arm.
+   */
+  unarmedBackoff: { readonly fireAt: number; readonly durationMs: number } | undefined;
   lastHeartbeatDetails: unknown;
 }
 
@@ -49,6 +54,7 @@ export class WorkLedger {
           options: event.options,
           nextAttempt: 1,
           retryTimerId: undefined,
+          unarmedBackoff: undefined,
           lastHeartbeatDetails: undefined,
         });
         return;
@@ -61,6 +67,10 @@ export class WorkLedger {
         }
         activity.nextAttempt = event.attempt + 1;
         activity.lastHeartbeatDetails = event.heartbeatDetails;
+        activity.unarmedBackoff = {
+          fireAt: event.nextAttemptAt,
+          durationMs: Math.max(0, event.nextAttemptAt - event.recordedAt),
+        };
         return;
       }
       case 'ActivityCompleted':
@@ -98,19 +108,28 @@ export class WorkLedger {
     }
   }
 
-  /** Activities that should be running now (not waiting on a backoff timer). */
+  /** Activities that should be running now (not waiting on a backoff). */
   runnableActivities(): OutstandingActivity[] {
     const out: OutstandingActivity[] = [];
     for (const activity of this.activities.values()) {
-      if (activity.retryTimerId === undefined) out.push(activity);
+      if (activity.retryTimerId === undefined && activity.unarmedBackoff === undefined) {
+        out.push(activity);
+      }
     }
     return out;
+  }
+
+  /** Activities whose recorded retry still needs its backoff timer recorded. */
+  unarmedBackoffs(): OutstandingActivity[] {
+    return [...this.activities.values()].filter((a) => a.unarmedBackoff !== undefined);
   }
 
   private markRetryTimer(timerId: string, waiting: boolean): void {
     // Retry timer ids are `r<activityId>.<attempt>`.
     const dot = timerId.indexOf('.');
     const activity = this.activities.get(Number(timerId.slice(1, dot)));
-    if (activity !== undefined) activity.retryTimerId = waiting ? timerId : undefined;
+    if (activity === undefined) return;
+    activity.retryTimerId = waiting ? timerId : undefined;
+    if (waiting) activity.unarmedBackoff = undefined;
   }
 }
