@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { Observable, Subscription } from 'rxjs';
 import { fromCallback } from 'xstate';
 import type { Clock } from '../core/index.js';
-import { runMachine } from '../run/index.js';
+import { runActorLogic } from '../run/index.js';
 import { createSupervisor } from '../../supervisors/index.js';
 import type {
   SupervisionEvent as LibraryEvent,
@@ -133,7 +133,7 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
         .startChild(
           {
             id: host.runId,
-            logic: runMachine,
+            logic: runActorLogic,
             input: (info) => {
               host.restarts = info.restarts;
               return { host };

@@ -1,7 +1,14 @@
 // Execution
 export { RunExecution, isCodeCompletion } from './run-execution.js';
-export { attemptActorId, runMachine } from './run-machine.js';
-export type { AttemptOutput, AttemptSpawn, RunActorEvent, RunActorHost } from './run-machine.js';
+export { attemptActorId, runActorLogic } from './run-actor-logic.js';
+export type {
+  AttemptOutput,
+  AttemptSpawn,
+  RunActorEvent,
+  RunActorHost,
+  RunActorPhase,
+  RunActorSnapshot,
+} from './run-actor-logic.js';
 export { startedEventOf } from './execution-host.js';
 export type {
   ActivityCommand,

@@ -376,7 +376,7 @@ describe('architecture checker', () => {
     ['src/store/level-store.ts', 'level'],
     ['src/core/codec.ts', 'msgpackr'],
     ['src/core/ids.ts', 'node:crypto'],
-    ['src/run/run-machine.ts', 'xstate'],
+    ['src/run/run-actor-logic.ts', 'xstate'],
     ['src/run/replay/cursor.ts', '../../workflow/index.js'],
     ['src/timers/timer-service.ts', '../store/index.js'],
     ['src/engine/engine.ts', '../../supervisors/index.js'],
