@@ -9,3 +9,34 @@ export type {
   RunSummary,
   TimerEntry,
 } from './event-store.js';
+
+// Stores
+export { LevelStore } from './level-store.js';
+export type { LevelStoreOptions, LevelStoreStats } from './level-store.js';
+export type { BatchInfo } from './level-batch.js';
+export { MemoryStore, createMemoryStoreData } from './memory-store.js';
+export type { MemoryStoreData, MemoryStoreOptions } from './memory-store.js';
+export type { GroupCommitStats } from './group-commit.js';
+
+// Projection and indexes (pure; shared by every store built on them)
+export { applyEvents } from './run-projection.js';
+export { INDEX_NAMES, indexChanges } from './index-changes.js';
+export type { IndexName, IndexOp } from './index-changes.js';
+export { planCommit } from './commit-plan.js';
+export type { CommitPlan, HeadReader, PlannedRun } from './commit-plan.js';
+
+// Key layout
+export {
+  KEY_END,
+  KEY_SEPARATOR,
+  describeKey,
+  historyKey,
+  listingKey,
+  parseRunKey,
+  parseTimerKey,
+  runKey,
+  seqOfHistoryKey,
+  timerKey,
+} from './key-codec.js';
+export { INDEX_SUBLEVELS } from './level-layout.js';
+export { SortedMap } from './sorted-map.js';

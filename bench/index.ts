@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: runs every registered workload and prints one table.
+ *
+ * Environment: `BENCH_SMOKE=1` for a tiny fast run, `BENCH_ONLY=name[,name]`
+ * to pick workloads, `BENCH_DURATION_MS` (default 3000) per timed case,
+ * `BENCH_ROUNDS` (default 2; the best round is kept). Results also go to
+ * bench/results/latest.json.
+ *
+ * To add a workload: write a module exporting a {@link Workload} and list it
+ * in `WORKLOADS`.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { engineWorkload } from './engine.js';
+import { storeWorkload } from './store.js';
+import { supervisorsWorkload } from './supervisors.js';
+import type { BenchOptions, BenchRow, Workload } from './workload.js';
+
+/** Every workload, in the order they run. */
+const WORKLOADS: readonly Workload[] = [storeWorkload, engineWorkload, supervisorsWorkload];
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+function printTable(rows: readonly BenchRow[]): void {
+  const cells = rows.map((r) => [
+    r.workload,
+    r.case,
+    r.value.toLocaleString('en-US'),
+    r.unit,
+    r.note ?? '',
+  ]);
+  const header = ['workload', 'case', 'value', 'unit', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]): string =>
+    c.map((v, i) => (i === 2 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}
+
+async function main(): Promise<void> {
+  const smoke = process.env.BENCH_SMOKE === '1';
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const selected = WORKLOADS.filter((w) => only === undefined || only.includes(w.name));
+  if (selected.length === 0)
+    throw new Error(`no workload matches BENCH_ONLY=${process.env.BENCH_ONLY}`);
+  const scratch = await mkdtemp(join(tmpdir(), 'aion-bench-'));
+  const options: BenchOptions = {
+    smoke,
+    durationMs: smoke ? 200 : numberFromEnv('BENCH_DURATION_MS', 3000),
+    rounds: smoke ? 1 : numberFromEnv('BENCH_ROUNDS', 2),
+    scratch,
+  };
+  const rows: BenchRow[] = [];
+  try {
+    for (const workload of selected) {
+      console.error(`running ${workload.name}: ${workload.description}`);
+      rows.push(...(await workload.run(options)));
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  printTable(rows);
+  const results = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(results, { recursive: true });
+  const cpu = cpus();
+  await writeFile(
+    join(results, 'latest.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: `${cpu.length} x ${cpu[0]?.model ?? 'unknown'}`,
+        options: { smoke, durationMs: options.durationMs, rounds: options.rounds },
+        rows,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+}
+
+await main();

@@ -1,0 +1,19 @@
+// Test environment: in-memory store, virtual clock, time skipping
+export { TestEnvironment } from './test-environment.js';
+export type { TestEnvironmentOptions } from './test-environment.js';
+export { clockPort } from './clock-port.js';
+export type { ClockPort } from './clock-port.js';
+export { virtualClock } from '../core/index.js';
+export type { VirtualClock } from '../core/index.js';
+
+// Replay without side effects
+export { replayHistory } from './replay-history.js';
+export type { ReplayOutcome, ReplayResult } from './replay-history.js';
+
+// Stores
+export { MemoryStore, createMemoryStoreData } from '../store/index.js';
+export type { MemoryStoreData, MemoryStoreOptions } from '../store/index.js';
+
+// Conformance suite
+export { describeEventStoreConformance } from './store-conformance.js';
+export type { CorruptionTarget, StoreFactory } from './store-conformance.js';
