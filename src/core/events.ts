@@ -99,6 +99,8 @@ export type EventBody =
       readonly childRunId: string;
       readonly workflowType: string;
       readonly input: unknown;
+      /** What happens to the child when this run ends first. */
+      readonly parentClosePolicy: 'terminate' | 'cancel' | 'abandon';
     }
   | {
       readonly type: 'ChildWorkflowCompleted';

@@ -2,6 +2,7 @@ import type { Clock, HistoryEvent, IdFactory } from '../core/index.js';
 import type { EventStore, RunAppend, TimerEntry } from '../store/index.js';
 import type { TimerService } from '../timers/index.js';
 import type { Registry } from './registry.js';
+import type { RunHost } from './run-host.js';
 
 /** What to do when replay finds nondeterminism. */
 export type NondeterminismPolicy = 'block' | 'fail';
@@ -26,8 +27,17 @@ export interface EngineCore {
   ): void;
   /** A timer entry left the index (fired or cancelled). */
   timerReleased(entry: TimerEntry): void;
-  /** A run host stopped being resident (its run ended). */
-  runEnded(workflowId: string, runId: string): void;
+  /**
+   * A run's terminal event is durable: it stops being resident, its parent
+   * learns the outcome, and its own children follow their close policy.
+   */
+  runEnded(host: RunHost, terminal: HistoryEvent): void;
+  /** Delivers a recorded `SignalSent` to its target (at most once). */
+  sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
+  /** Requests cancellation of a child's latest run (cancellation of its parent). */
+  cancelChild(childWorkflowId: string): void;
+  /** The terminal event of a child's chain of runs, or `undefined` while it runs. */
+  childOutcome(childWorkflowId: string, childRunId: string): Promise<HistoryEvent | undefined>;
   /** The run's actor must stop now (termination). */
   stopRunActor(workflowId: string, runId: string): void;
   /** True once the engine is closing: hosts stop recording. */

@@ -31,6 +31,8 @@ import { resultOf } from './result-errors.js';
 import { RunHost } from './run-host.js';
 import { createRunHosting } from './run-hosting.js';
 import type { RunHosting, SupervisionEvent, TreeNode } from './run-hosting.js';
+import { createRunRelations } from './run-relations.js';
+import type { RunRelations } from './run-relations.js';
 import { RunStreams } from './run-streams.js';
 import { createWorkflowHandle } from './workflow-handle.js';
 import type { HandleBackend, WorkflowHandle } from './workflow-handle.js';
@@ -49,6 +51,14 @@ export interface StartOptions {
 export interface WorkflowPage {
   readonly items: WorkflowSummary[];
   readonly next?: string;
+}
+
+/** A validated start, before its run id is drawn. */
+interface StartPlan {
+  readonly def: WorkflowDefinition;
+  readonly input: unknown;
+  readonly workflowId: string;
+  readonly timeoutMs: number | undefined;
 }
 
 const key = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
@@ -81,6 +91,7 @@ export class Engine implements HandleBackend {
   readonly #timers: TimerService;
   readonly #hosting: RunHosting;
   readonly #core: EngineCore;
+  readonly #relations: RunRelations;
   #closing: Promise<void> | undefined;
 
   private constructor(options: ResolvedEngineOptions, store: EventStore, ownsStore: boolean) {
@@ -97,6 +108,14 @@ export class Engine implements HandleBackend {
       onDue: (entry) => this.#timerDue(entry),
       onError: (error) =>
         this.#hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+    });
+    this.#relations = createRunRelations({
+      store,
+      resident: (workflowId, runId) => this.#resident.get(key(workflowId, runId)),
+      signal: (workflowId, name, payload) => this.signal(workflowId, name, payload),
+      cancel: (workflowId, reason) => this.cancel(workflowId, reason),
+      terminate: (workflowId, reason) => this.terminate(workflowId, reason),
+      report: (error) => this.#hosting.report({ type: 'fault', path: ['engine'], error }),
     });
     this.#core = this.#makeCore();
     this.#hosting = createRunHosting({
@@ -171,6 +190,52 @@ export class Engine implements HandleBackend {
     input: I,
     options: StartOptions = {},
   ): Promise<WorkflowHandle<O>> {
+    const plan = this.#planStart(workflow, input, options);
+    return this.#withIdLock(plan.workflowId, async () => {
+      const running = await this.#runningRunId(plan.workflowId);
+      if (running !== undefined) {
+        if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
+        throw new WorkflowAlreadyStartedError(plan.workflowId, running);
+      }
+      return this.#startRun<O>(plan, []);
+    });
+  }
+
+  /**
+   * Signals the running run of `workflowId`, or starts one and records the
+   * signal in the same atomic batch as its start.
+   *
+   * @throws as `start` and `signal`.
+   */
+  async signalWithStart<I, O>(
+    workflow: WorkflowDefinition<I, O> | string,
+    input: I,
+    name: string,
+    payload: unknown,
+    options: StartOptions & { readonly workflowId: string },
+  ): Promise<WorkflowHandle<O>> {
+    if (typeof options?.workflowId !== 'string') {
+      throw new InvalidArgumentError('signalWithStart needs options.workflowId');
+    }
+    const plan = this.#planStart(workflow, input, options);
+    assertValidId(name, 'signal name');
+    encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
+    return this.#withIdLock(plan.workflowId, async () => {
+      const running = await this.#runningRunId(plan.workflowId);
+      if (running !== undefined) {
+        await this.signalRun(plan.workflowId, running, name, payload);
+        return this.#handle<O>(plan.workflowId, running);
+      }
+      return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }]);
+    });
+  }
+
+  /** Validates a start before anything is read or written. */
+  #planStart(
+    workflow: WorkflowDefinition | string,
+    input: unknown,
+    options: StartOptions,
+  ): StartPlan {
     this.#assertOpen();
     const def = this.#resolveWorkflow(workflow);
     if (typeof options !== 'object' || options === null) {
@@ -185,25 +250,32 @@ export class Engine implements HandleBackend {
       timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
     encodePayload(input, this.#options.maxPayloadBytes, 'workflow input');
     const workflowId = options.workflowId ?? this.#ids(this.#clock.now());
-    return this.#withIdLock(workflowId, async () => {
-      const running = await this.#runningRunId(workflowId);
-      if (running !== undefined) {
-        if (options.idempotent === true) return this.#handle<O>(workflowId, running);
-        throw new WorkflowAlreadyStartedError(workflowId, running);
-      }
-      const runId = this.#ids(this.#clock.now());
-      const events = this.#startEvents(workflowId, runId, def.name, input, timeoutMs);
-      this.#assertOpen();
-      await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
-      // The execution timeout's timer is committed here, not by the run's
-      // recorder: arm it like the recorder arms the timers it commits.
-      for (const event of events) {
-        if (event.type === 'TimerStarted') this.#timers.notify(event.fireAt);
-      }
-      this.#streams.publish(events, def.name);
-      this.#host(def, { workflowId, runId }, events.length, events);
-      return this.#handle<O>(workflowId, runId);
-    });
+    return { def, input, workflowId, timeoutMs };
+  }
+
+  async #startRun<O>(plan: StartPlan, after: readonly EventBody[]): Promise<WorkflowHandle<O>> {
+    const { def, workflowId } = plan;
+    const runId = this.#ids(this.#clock.now());
+    const events = this.#startEvents(workflowId, runId, def.name, plan.input, plan.timeoutMs);
+    for (const body of after) {
+      events.push({
+        ...body,
+        seq: events.length + 1,
+        recordedAt: this.#clock.now(),
+        workflowId,
+        runId,
+      } as HistoryEvent);
+    }
+    this.#assertOpen();
+    await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+    // The execution timeout's timer is committed here, not by the run's
+    // recorder: arm it like the recorder arms the timers it commits.
+    for (const event of events) {
+      if (event.type === 'TimerStarted') this.#timers.notify(event.fireAt);
+    }
+    this.#streams.publish(events, def.name);
+    this.#host(def, { workflowId, runId }, events.length, events);
+    return this.#handle<O>(workflowId, runId);
   }
 
   #startEvents(
@@ -353,9 +425,14 @@ export class Engine implements HandleBackend {
       isClosing: () => this.#closing !== undefined,
       published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
       timerReleased: (entry) => this.#timers.release(entry),
-      runEnded: (workflowId, runId) => {
-        this.#resident.delete(key(workflowId, runId));
+      runEnded: (host, terminal) => {
+        this.#resident.delete(key(host.workflowId, host.runId));
+        this.#relations.runEnded(host, terminal);
       },
+      sendSignal: (target, name, payload) => this.#relations.sendSignal(target, name, payload),
+      cancelChild: (childWorkflowId) => this.#relations.cancelChild(childWorkflowId),
+      childOutcome: (childWorkflowId, childRunId) =>
+        this.#relations.childOutcome(childWorkflowId, childRunId),
       stopRunActor: (workflowId, runId) => this.#hosting.stop(workflowId, runId),
       runBlocked: (workflowId, runId, error) =>
         this.#hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),

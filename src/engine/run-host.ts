@@ -1,5 +1,5 @@
 import { AionError, ErrorCode, isTerminalEventType, toErrorInfo } from '../core/index.js';
-import type { EventBody, HistoryEvent } from '../core/index.js';
+import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
 import { decideRetry, resolveActivityOptions, runAttempt } from '../activities/index.js';
 import {
   RunExecution,
@@ -16,6 +16,7 @@ import type {
   ExecutionHost,
   ExecutionOutcome,
   OutstandingActivity,
+  OutstandingChild,
   RunActorEvent,
   RunActorHost,
   TimerCommand,
@@ -50,12 +51,15 @@ export class RunHost implements RunActorHost {
   restarts = 0;
   blocked: Error | undefined;
   actor: RunActorPort | undefined;
+  /** The parent run, for a child workflow (from its `WorkflowStarted`). */
+  parent: RunRef | undefined;
 
   readonly #core: EngineCore;
   #execution: RunExecution | undefined;
   #initialHistory: HistoryEvent[] | undefined;
   #waitingDeliveries: HistoryEvent[] = [];
   #dueWhileLoading: TimerEntry[] = [];
+  #childEndsWhileLoading: Array<{ childWorkflowId: string; terminal: HistoryEvent }> = [];
   /** Attempts of activities the code scheduled live while recovered ones wait to restart. */
   #deferredStarts: OutstandingActivity[] | undefined;
   #ended = false;
@@ -125,6 +129,8 @@ export class RunHost implements RunActorHost {
       this.#initialHistory ?? (await this.#core.store.readHistory(this.workflowId, this.runId));
     this.#initialHistory = undefined;
     this.ledger = WorkLedger.from(history);
+    const first = history[0];
+    if (first?.type === 'WorkflowStarted') this.parent = first.parent;
     if (this.ledger.terminal !== undefined) return;
     const execution = new RunExecution({
       definition: this.definition,
@@ -162,6 +168,10 @@ export class RunHost implements RunActorHost {
       }
       if (this.ledger.cancelRequested !== undefined) this.#cancelOutstanding();
       for (const entry of due) this.timerDue(entry);
+      for (const { childWorkflowId, terminal } of this.#childEndsWhileLoading.splice(0)) {
+        this.childEnded(childWorkflowId, terminal);
+      }
+      this.#reconcileChildren();
     }
     this.#deferredStarts = undefined;
     const ended = await outcome;
@@ -345,18 +355,32 @@ export class RunHost implements RunActorHost {
 
   #nextRun(input: unknown, workflowType: string | undefined): RunAppend {
     const runId = this.#core.newRunId(this.#core.clock.now());
-    const started: HistoryEvent = {
-      type: 'WorkflowStarted',
-      workflowType: workflowType ?? this.definition.name,
-      input,
-      previousRunId: this.runId,
-      version: 1,
-      seq: 1,
-      recordedAt: this.#core.clock.now(),
-      workflowId: this.workflowId,
-      runId,
-    };
-    return { workflowId: this.workflowId, runId, expectedSeq: 0, events: [started] };
+    const recordedAt = this.#core.clock.now();
+    const envelope = { workflowId: this.workflowId, runId, recordedAt };
+    const events: HistoryEvent[] = [
+      {
+        ...envelope,
+        seq: 1,
+        type: 'WorkflowStarted',
+        workflowType: workflowType ?? this.definition.name,
+        input,
+        previousRunId: this.runId,
+        version: 1,
+        ...(this.parent === undefined ? {} : { parent: this.parent }),
+      },
+    ];
+    // Signals this run never consumed are not lost: the next run receives
+    // them right after it starts, in the order they arrived.
+    for (const signal of this.#execution?.signals.unconsumed() ?? []) {
+      events.push({
+        ...envelope,
+        seq: events.length + 1,
+        type: 'SignalReceived',
+        name: signal.name,
+        payload: signal.payload,
+      });
+    }
+    return { workflowId: this.workflowId, runId, expectedSeq: 0, events };
   }
 
   async #recordTerminal(body: EventBody, extra?: RunAppend): Promise<void> {
@@ -373,6 +397,115 @@ export class RunHost implements RunActorHost {
     }
     const terminal = this.#record(body, extra);
     await this.recorder.durable(terminal.seq);
+  }
+
+  /**
+   * Records `ChildWorkflowStarted` and, in the same atomic batch, the
+   * child's own `WorkflowStarted` (with its execution timeout timer): no
+   * crash can leave one without the other. The engine hosts the child once
+   * the batch is durable.
+   */
+  #startChild(command: ChildCommand, current: boolean): string {
+    const def = this.#core.registry.workflow(command.def.name);
+    const runId = this.#core.newRunId(this.#core.clock.now());
+    if (!current) return runId;
+    const now = this.#core.clock.now();
+    const envelope = { workflowId: command.workflowId, runId, recordedAt: now };
+    const timeoutMs = command.executionTimeoutMs;
+    const events: HistoryEvent[] = [
+      {
+        ...envelope,
+        seq: 1,
+        type: 'WorkflowStarted',
+        workflowType: def.name,
+        input: command.input,
+        parent: { workflowId: this.workflowId, runId: this.runId },
+        version: 1,
+        ...(timeoutMs === undefined ? {} : { executionTimeoutAt: now + timeoutMs }),
+      },
+    ];
+    if (timeoutMs !== undefined) {
+      events.push({
+        ...envelope,
+        seq: 2,
+        type: 'TimerStarted',
+        timerId: timerIds.execution(),
+        fireAt: now + timeoutMs,
+        kind: 'execution',
+        durationMs: timeoutMs,
+      });
+    }
+    this.#record(
+      {
+        type: 'ChildWorkflowStarted',
+        childOrdinal: command.childOrdinal,
+        childWorkflowId: command.workflowId,
+        childRunId: runId,
+        workflowType: def.name,
+        input: command.input,
+        parentClosePolicy: command.parentClosePolicy,
+      },
+      { workflowId: command.workflowId, runId, expectedSeq: 0, events },
+    );
+    return runId;
+  }
+
+  /**
+   * A child of this run ended (its terminal event is durable): record the
+   * outcome here, which delivers it to the awaiting code.
+   */
+  childEnded(childWorkflowId: string, terminal: HistoryEvent): void {
+    if (this.#ended || this.phase === 'ending') return;
+    if (this.phase === 'loading' || this.phase === 'blocked') {
+      // Decided once the ledger is rebuilt: replay may already hold it.
+      this.#childEndsWhileLoading.push({ childWorkflowId, terminal });
+      return;
+    }
+    let child: OutstandingChild | undefined;
+    for (const candidate of this.ledger.children.values()) {
+      if (candidate.childWorkflowId === childWorkflowId) child = candidate;
+    }
+    if (child === undefined) return;
+    const base = { childOrdinal: child.childOrdinal, childWorkflowId };
+    switch (terminal.type) {
+      case 'WorkflowCompleted':
+        this.#record({ type: 'ChildWorkflowCompleted', ...base, result: terminal.result });
+        return;
+      case 'WorkflowCancelled':
+        this.#record({ type: 'ChildWorkflowCancelled', ...base, reason: terminal.reason });
+        return;
+      case 'WorkflowFailed':
+        this.#record({ type: 'ChildWorkflowFailed', ...base, error: terminal.error });
+        return;
+      case 'WorkflowTimedOut':
+      case 'WorkflowTerminated': {
+        const code =
+          terminal.type === 'WorkflowTimedOut'
+            ? ErrorCode.WORKFLOW_TIMED_OUT
+            : ErrorCode.WORKFLOW_TERMINATED;
+        const error = { name: 'ChildWorkflowError', code, message: terminal.reason };
+        this.#record({ type: 'ChildWorkflowFailed', ...base, error });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A child may have ended while this run was not resident (or between the
+   * child's terminal batch and the parent's record, if the process died):
+   * ask the store about every child still awaited.
+   */
+  #reconcileChildren(): void {
+    for (const child of [...this.ledger.children.values()]) {
+      this.#core
+        .childOutcome(child.childWorkflowId, child.childRunId)
+        .then((terminal) => {
+          if (terminal !== undefined) this.childEnded(child.childWorkflowId, terminal);
+        })
+        .catch(() => undefined);
+    }
   }
 
   #setPhase(phase: RunPhase): void {
@@ -392,6 +525,7 @@ export class RunHost implements RunActorHost {
   }
 
   #onDurable(events: readonly HistoryEvent[], extra: readonly RunAppend[]): void {
+    let terminal: HistoryEvent | undefined;
     for (const event of events) {
       if (isCodeCompletion(event)) this.#deliver(event);
       switch (event.type) {
@@ -406,12 +540,18 @@ export class RunHost implements RunActorHost {
         case 'WorkflowCancelRequested':
           this.#cancelOutstanding();
           break;
+        case 'SignalSent':
+          this.#core.sendSignal(event.targetWorkflowId, event.name, event.payload);
+          break;
         default:
-          if (isTerminalEventType(event.type)) this.#ended = true;
+          if (isTerminalEventType(event.type)) {
+            this.#ended = true;
+            terminal = event;
+          }
       }
     }
     this.#core.published(this.definition.name, events, extra);
-    if (this.#ended) this.#core.runEnded(this.workflowId, this.runId);
+    if (terminal !== undefined) this.#core.runEnded(this, terminal);
   }
 
   /**
@@ -435,6 +575,8 @@ export class RunHost implements RunActorHost {
         this.#record({ type: 'TimerCancelled', timerId: retry.timerId, fireAt: retry.fireAt });
       this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
     }
+    for (const child of this.ledger.children.values())
+      this.#core.cancelChild(child.childWorkflowId);
   }
 
   #afterTimerFired(timerId: string): void {
@@ -509,12 +651,11 @@ export class RunHost implements RunActorHost {
         if (!isCurrent() || timer === undefined) return;
         this.#record({ type: 'TimerCancelled', timerId, fireAt: timer.fireAt });
       },
-      sendSignal: () => {
-        throw new AionError(ErrorCode.INVALID_ARGUMENT, 'ctx.signalWorkflow is not available yet');
+      sendSignal: (targetWorkflowId: string, name: string, payload: unknown) => {
+        if (!isCurrent()) return;
+        this.#record({ type: 'SignalSent', targetWorkflowId, name, payload });
       },
-      startChild: (_command: ChildCommand) => {
-        throw new AionError(ErrorCode.INVALID_ARGUMENT, 'child workflows are not available yet');
-      },
+      startChild: (command: ChildCommand) => this.#startChild(command, isCurrent()),
     };
   }
 }

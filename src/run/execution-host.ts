@@ -23,6 +23,8 @@ export interface ChildCommand {
   readonly def: WorkflowDefinition;
   readonly input: unknown;
   readonly workflowId: string;
+  readonly parentClosePolicy: 'terminate' | 'cancel' | 'abandon';
+  readonly executionTimeoutMs: number | undefined;
 }
 
 /**
@@ -46,8 +48,8 @@ export interface ExecutionHost {
   cancelTimer(timerId: string): void;
   /** Records a signal to another workflow. */
   sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
-  /** Records `ChildWorkflowStarted` with the child's start, atomically. */
-  startChild(command: ChildCommand): void;
+  /** Records `ChildWorkflowStarted` with the child's start, atomically; returns the child's run id. */
+  startChild(command: ChildCommand): string;
 }
 
 /** What a run's code ended with (a crash rejects instead). */

@@ -22,7 +22,7 @@ export { ContinueAsNewCommand } from './continue-as-new.js';
 
 // History analysis
 export { WorkLedger } from './work-ledger.js';
-export type { OutstandingActivity, OutstandingTimer } from './work-ledger.js';
+export type { OutstandingActivity, OutstandingChild, OutstandingTimer } from './work-ledger.js';
 export { describeShape, sameShape, shapeOfEvent } from './command-shape.js';
 export type { CommandShape } from './command-shape.js';
 export { isWorkflowTimer, parseRetryTimer, timerIds } from './timer-ids.js';

@@ -308,6 +308,9 @@ export class RunExecution {
    * caller must then hand it to the host), `false` when replayed. On a
    * mismatch the run is blocked and the returned promise never settles.
    */
+  /** The recorded event the last replayed command matched. */
+  lastMatched: HistoryEvent | undefined;
+
   matchCommand(shape: CommandShape): boolean | 'blocked' {
     if (this.#settled) return 'blocked';
     const recorded = this.#commands[this.#commandCursor];
@@ -318,20 +321,14 @@ export class RunExecution {
         return 'blocked';
       }
       this.#commandCursor++;
+      this.lastMatched = recorded;
       return false;
     }
-    if (this.#replaying) {
-      // History holds no further command but still has completions to
-      // deliver: the code diverged before the next of them.
-      const next = this.#completions[this.#replayIndex];
-      this.#block(
-        next?.seq ?? 0,
-        undefined,
-        shape,
-        'the code issued a command that history does not have',
-      );
-      return 'blocked';
-    }
+    // History holds no further command. A new one is live even while
+    // recorded completions wait for delivery: events recorded before the
+    // code first ran (a signal carried by continue-as-new, a signal sent
+    // with the start) precede its first command, and a live command is
+    // always appended after everything recorded, as it would have been.
     return true;
   }
 

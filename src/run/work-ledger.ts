@@ -25,6 +25,14 @@ export interface OutstandingTimer {
   readonly kind: TimerKind;
 }
 
+/** A child workflow started and not yet ended (as far as this run knows). */
+export interface OutstandingChild {
+  readonly childOrdinal: number;
+  readonly childWorkflowId: string;
+  readonly childRunId: string;
+  readonly parentClosePolicy: 'terminate' | 'cancel' | 'abandon';
+}
+
 /**
  * What a run still has in flight, as a projection of its history: the
  * activities to (re)start after recovery and the timers still armed. Fed one
@@ -34,6 +42,7 @@ export interface OutstandingTimer {
 export class WorkLedger {
   readonly activities = new Map<number, OutstandingActivity>();
   readonly timers = new Map<string, OutstandingTimer>();
+  readonly children = new Map<number, OutstandingChild>();
   terminal: HistoryEvent | undefined;
   cancelRequested: EventOf<'WorkflowCancelRequested'> | undefined;
 
@@ -94,6 +103,19 @@ export class WorkLedger {
         return;
       case 'WorkflowCancelRequested':
         this.cancelRequested = event;
+        return;
+      case 'ChildWorkflowStarted':
+        this.children.set(event.childOrdinal, {
+          childOrdinal: event.childOrdinal,
+          childWorkflowId: event.childWorkflowId,
+          childRunId: event.childRunId,
+          parentClosePolicy: event.parentClosePolicy,
+        });
+        return;
+      case 'ChildWorkflowCompleted':
+      case 'ChildWorkflowFailed':
+      case 'ChildWorkflowCancelled':
+        this.children.delete(event.childOrdinal);
         return;
       case 'WorkflowCompleted':
       case 'WorkflowFailed':

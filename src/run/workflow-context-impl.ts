@@ -53,6 +53,15 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
     if (def?.kind !== 'workflow')
       throw new InvalidArgumentError('ctx.child needs a workflow definition');
     exec.checkPayload(input, 'child workflow input');
+    const policy = options?.parentClosePolicy ?? 'terminate';
+    if (policy !== 'terminate' && policy !== 'cancel' && policy !== 'abandon') {
+      throw new InvalidArgumentError(
+        `parentClosePolicy must be 'terminate', 'cancel' or 'abandon'`,
+      );
+    }
+    const timeout = options?.executionTimeout;
+    const executionTimeoutMs =
+      timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
     const childOrdinal = exec.nextOrdinal('child');
     const workflowId = options?.workflowId ?? `${started.workflowId}/${childOrdinal}`;
     assertValidId(workflowId, 'child workflowId');
@@ -60,15 +69,20 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
     if (live === 'blocked') return undefined;
     const result = exec.waitFor<O>(`c${childOrdinal}`);
     result.catch(() => undefined);
+    let runId = '';
     if (live) {
-      exec.host.startChild({
+      runId = exec.host.startChild({
         childOrdinal,
-        def: def,
+        def: def as unknown as WorkflowDefinition,
         input,
         workflowId,
+        parentClosePolicy: policy,
+        executionTimeoutMs,
       });
+    } else if (exec.lastMatched?.type === 'ChildWorkflowStarted') {
+      runId = exec.lastMatched.childRunId;
     }
-    return { handle: { workflowId, runId: '', result: () => result } };
+    return { handle: { workflowId, runId, result: () => result } };
   };
 
   const ctx: WorkflowContext = {

@@ -171,7 +171,9 @@ function recordingHost(now: number, commands: CommandShape[]): ExecutionHost {
     cancelTimer: () => undefined,
     sendSignal: (targetWorkflowId, name) =>
       commands.push({ kind: 'signal-send', ordinal: 0, name: `${targetWorkflowId}:${name}` }),
-    startChild: (command) =>
-      commands.push({ kind: 'child', ordinal: command.childOrdinal, name: command.def.name }),
+    startChild: (command) => {
+      commands.push({ kind: 'child', ordinal: command.childOrdinal, name: command.def.name });
+      return '';
+    },
   };
 }

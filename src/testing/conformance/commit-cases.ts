@@ -99,6 +99,7 @@ export function defineCommitCases<S extends EventStore>(ctx: ConformanceContext<
           childRunId: B.runId,
           workflowType: 'child',
           input: 1,
+          parentClosePolicy: 'terminate',
         },
       ]);
       const { summaries } = await store.commit([record, child]);

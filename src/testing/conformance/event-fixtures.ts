@@ -110,6 +110,7 @@ export function everyNonTerminalBody(): EventBody[] {
       childRunId: 'child-run-1',
       workflowType: 'child',
       input: payload,
+      parentClosePolicy: 'terminate',
     },
     { type: 'ChildWorkflowCompleted', childOrdinal: 1, childWorkflowId: 'child-1', result: 42n },
     { type: 'ChildWorkflowFailed', childOrdinal: 2, childWorkflowId: 'child-2', error },

@@ -1,0 +1,90 @@
+import { AionError, ErrorCode } from '../core/index.js';
+import type { HistoryEvent } from '../core/index.js';
+import type { EventStore } from '../store/index.js';
+import type { RunHost } from './run-host.js';
+
+/** What {@link createRunRelations} needs from the engine. */
+export interface RelationsBackend {
+  readonly store: EventStore;
+  resident(workflowId: string, runId: string): RunHost | undefined;
+  signal(workflowId: string, name: string, payload: unknown): Promise<void>;
+  cancel(workflowId: string, reason: string): Promise<void>;
+  terminate(workflowId: string, reason: string): Promise<void>;
+  report(error: unknown): void;
+}
+
+/** How runs affect each other: parents and children, signals between runs. */
+export interface RunRelations {
+  /** A run ended: tell its parent, apply its children's close policies. */
+  runEnded(host: RunHost, terminal: HistoryEvent): void;
+  /** Delivers a recorded `SignalSent`. */
+  sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
+  /** Cancels a child's latest run. */
+  cancelChild(childWorkflowId: string): void;
+  /** The terminal event that ended a child's chain of runs, or `undefined` while it runs. */
+  childOutcome(childWorkflowId: string, childRunId: string): Promise<HistoryEvent | undefined>;
+}
+
+/**
+ * Parent/child and run-to-run effects (SPEC section 7). A child's outcome is
+ * recorded in its parent when the child's terminal event is durable; a
+ * crash in between is repaired when the parent is next loaded, which asks
+ * {@link RunRelations.childOutcome} for every child it still waits on.
+ * Signals between runs are delivered once their `SignalSent` is durable: at
+ * most once, since a crash right after the send loses the delivery.
+ */
+export function createRunRelations(backend: RelationsBackend): RunRelations {
+  const quietly = (work: Promise<void>): void => {
+    work.catch((error: unknown) => backend.report(error));
+  };
+  // A child that already ended needs no close policy.
+  const unlessEnded = (work: Promise<void>): void => {
+    quietly(
+      work.catch((error: unknown) => {
+        if (!(error instanceof AionError && error.code === ErrorCode.WORKFLOW_NOT_RUNNING))
+          throw error;
+      }),
+    );
+  };
+
+  return {
+    runEnded(host, terminal) {
+      const { parent } = host;
+      if (parent !== undefined && terminal.type !== 'WorkflowContinuedAsNew') {
+        backend.resident(parent.workflowId, parent.runId)?.childEnded(host.workflowId, terminal);
+      }
+      if (terminal.type === 'WorkflowContinuedAsNew') return;
+      for (const child of host.ledger.children.values()) {
+        const reason = `parent ${host.workflowId} run ${host.runId} ended`;
+        if (child.parentClosePolicy === 'terminate') {
+          unlessEnded(backend.terminate(child.childWorkflowId, reason));
+        } else if (child.parentClosePolicy === 'cancel') {
+          unlessEnded(backend.cancel(child.childWorkflowId, reason));
+        }
+      }
+    },
+
+    sendSignal(targetWorkflowId, name, payload) {
+      quietly(backend.signal(targetWorkflowId, name, payload));
+    },
+
+    cancelChild(childWorkflowId) {
+      unlessEnded(backend.cancel(childWorkflowId, 'parent cancelled'));
+    },
+
+    async childOutcome(childWorkflowId, childRunId) {
+      let run = await backend.store.getRun(childWorkflowId, childRunId);
+      while (run?.status === 'continuedAsNew' && run.nextRunId !== undefined) {
+        run = await backend.store.getRun(childWorkflowId, run.nextRunId);
+      }
+      if (run === undefined || run.status === 'running') return undefined;
+      const [last] = await backend.store.readHistory(
+        run.workflowId,
+        run.runId,
+        run.historyLength,
+        run.historyLength,
+      );
+      return last;
+    },
+  };
+}
