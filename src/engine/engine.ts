@@ -264,7 +264,7 @@ export class Engine implements HandleBackend {
         recordedAt: this.#clock.now(),
         workflowId,
         runId,
-      } as HistoryEvent);
+      });
     }
     this.#assertOpen();
     await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);

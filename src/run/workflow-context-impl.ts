@@ -73,7 +73,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
     if (live) {
       runId = exec.host.startChild({
         childOrdinal,
-        def: def as unknown as WorkflowDefinition,
+        def: def,
         input,
         workflowId,
         parentClosePolicy: policy,
