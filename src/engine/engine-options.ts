@@ -1,5 +1,10 @@
-import { DEFAULT_MAX_PAYLOAD_BYTES, InvalidArgumentError, systemClock } from '../core/index.js';
-import type { Clock } from '../core/index.js';
+import {
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  InvalidArgumentError,
+  parseDuration,
+  systemClock,
+} from '../core/index.js';
+import type { Clock, Duration } from '../core/index.js';
 import type { Durability, EventStore } from '../store/index.js';
 import type { ActivityDefinition, WorkflowDefinition } from '../workflow/index.js';
 import type { NondeterminismPolicy } from './engine-core.js';
@@ -26,6 +31,10 @@ export interface EngineOptions {
   readonly maxPayloadBytes?: number;
   /** Crash restarts allowed per run inside `withinMs` before `CRASH_LOOP`. @default { maxRestarts: 3, withinMs: 60000 } */
   readonly runIntensity?: { readonly maxRestarts: number; readonly withinMs: number };
+  /** A waiting run with nothing in flight is suspended after this long. @default '30s' */
+  readonly idleTimeout?: Duration;
+  /** Past this many resident runs the least recently active idle ones are suspended. @default 10000 */
+  readonly maxResidentRuns?: number;
   /** Backoff between restarts of a crashed run. @default { initialMs: 100, maxMs: 5000, factor: 2 } */
   readonly runBackoff?: {
     readonly initialMs: number;
@@ -49,6 +58,8 @@ export interface ResolvedEngineOptions {
     readonly maxMs: number;
     readonly factor: number;
   };
+  readonly idleTimeoutMs: number;
+  readonly maxResidentRuns: number;
 }
 
 function count(value: unknown, what: string, min: number): number {
@@ -88,7 +99,13 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   }
   const intensity = options.runIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
   const backoff = options.runBackoff ?? { initialMs: 100, maxMs: 5_000, factor: 2 };
+  const maxResidentRuns = count(options.maxResidentRuns ?? 10_000, 'maxResidentRuns', 1);
+  if (!Number.isInteger(maxResidentRuns)) {
+    throw new InvalidArgumentError('maxResidentRuns must be an integer');
+  }
   return {
+    idleTimeoutMs: parseDuration(options.idleTimeout ?? '30s', 'idleTimeout'),
+    maxResidentRuns,
     store,
     workflows,
     activities,

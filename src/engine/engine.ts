@@ -28,7 +28,8 @@ import type { EngineOptions, ResolvedEngineOptions } from './engine-options.js';
 import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
 import { Registry } from './registry.js';
 import { resultOf } from './result-errors.js';
-import { RunHost } from './run-host.js';
+import type { RunHost } from './run-host.js';
+import { ResidentRuns } from './resident-runs.js';
 import { createRunHosting } from './run-hosting.js';
 import type { RunHosting, SupervisionEvent, TreeNode } from './run-hosting.js';
 import { createRunRelations } from './run-relations.js';
@@ -85,8 +86,7 @@ export class Engine implements HandleBackend {
   readonly #clock: Clock;
   readonly #ids: IdFactory;
   readonly #streams: RunStreams;
-  readonly #resident = new Map<string, RunHost>();
-  readonly #blocked = new Map<string, Error>();
+  readonly #runs: ResidentRuns;
   readonly #idLocks = new Map<string, Promise<unknown>>();
   readonly #timers: TimerService;
   readonly #hosting: RunHosting;
@@ -109,15 +109,6 @@ export class Engine implements HandleBackend {
       onError: (error) =>
         this.#hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
     });
-    this.#relations = createRunRelations({
-      store,
-      resident: (workflowId, runId) => this.#resident.get(key(workflowId, runId)),
-      signal: (workflowId, name, payload) => this.signal(workflowId, name, payload),
-      cancel: (workflowId, reason) => this.cancel(workflowId, reason),
-      terminate: (workflowId, reason) => this.terminate(workflowId, reason),
-      report: (error) => this.#hosting.report({ type: 'fault', path: ['engine'], error }),
-    });
-    this.#core = this.#makeCore();
     this.#hosting = createRunHosting({
       clock: this.#clock,
       intensity: options.runIntensity,
@@ -126,6 +117,24 @@ export class Engine implements HandleBackend {
       onCrashLoop: (host, error) => this.#crashLoop(host, error),
       stopTimers: () => this.#timers.stop(),
     });
+    this.#runs = new ResidentRuns({
+      store,
+      registry: this.#registry,
+      hosting: this.#hosting,
+      clock: this.#clock,
+      core: () => this.#core,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxResidentRuns: options.maxResidentRuns,
+    });
+    this.#relations = createRunRelations({
+      store,
+      wake: (workflowId, runId) => this.#runs.wake(workflowId, runId),
+      signal: (workflowId, name, payload) => this.signal(workflowId, name, payload),
+      cancel: (workflowId, reason) => this.cancel(workflowId, reason),
+      terminate: (workflowId, reason) => this.terminate(workflowId, reason),
+      report: (error) => this.#hosting.report({ type: 'fault', path: ['engine'], error }),
+    });
+    this.#core = this.#makeCore();
   }
 
   /**
@@ -274,7 +283,7 @@ export class Engine implements HandleBackend {
       if (event.type === 'TimerStarted') this.#timers.notify(event.fireAt);
     }
     this.#streams.publish(events, def.name);
-    this.#host(def, { workflowId, runId }, events.length, events);
+    this.#runs.host(def, { workflowId, runId }, events.length, events);
     return this.#handle<O>(workflowId, runId);
   }
 
@@ -312,7 +321,7 @@ export class Engine implements HandleBackend {
   async #runningRunId(workflowId: string): Promise<string | undefined> {
     const latest = await this.#store.getLatestRunId(workflowId);
     if (latest === undefined) return undefined;
-    if (this.#resident.has(key(workflowId, latest))) return latest;
+    if (this.#runs.get(workflowId, latest) !== undefined) return latest;
     const run = await this.#store.getRun(workflowId, latest);
     return run?.status === 'running' ? latest : undefined;
   }
@@ -347,21 +356,16 @@ export class Engine implements HandleBackend {
 
   // ---- hosting and recovery ----
 
-  #host(
-    def: WorkflowDefinition,
-    ref: { workflowId: string; runId: string },
-    head: number,
-    history?: HistoryEvent[],
-  ): RunHost {
-    const host = new RunHost(this.#core, def, ref, head, history);
-    this.#resident.set(key(ref.workflowId, ref.runId), host);
-    this.#hosting.spawn(host);
-    return host;
-  }
-
   async #recover(): Promise<void> {
     const runs = await this.#store.listNonTerminal();
-    const hosts = runs.flatMap((run) => this.#recoverRun(run) ?? []);
+    // Runs with work to do now come back first; past the resident limit the
+    // rest stay suspended until a timer, signal or child outcome wakes them.
+    const waiting = (run: RunSummary): boolean =>
+      run.pendingActivities === 0 &&
+      (run.lastEventType === 'TimerStarted' || run.lastEventType === 'ChildWorkflowStarted');
+    const ordered = [...runs.filter((run) => !waiting(run)), ...runs.filter(waiting)];
+    const eager = ordered.slice(0, this.#options.maxResidentRuns);
+    const hosts = eager.flatMap((run) => this.#runs.adopt(run) ?? []);
     // Overdue timers fire in fireAt order across runs (SPEC section 5) only
     // if every run can take its due timers when they are read: let the
     // recovered runs finish their replay first.
@@ -369,30 +373,20 @@ export class Engine implements HandleBackend {
     await this.#timers.start();
   }
 
-  #recoverRun(run: RunSummary): RunHost | undefined {
-    const def = this.#registry.findWorkflow(run.workflowType);
-    if (def === undefined) {
-      const error = new AionError(
-        ErrorCode.UNKNOWN_WORKFLOW_TYPE,
-        `run of unregistered workflow type '${run.workflowType}' waits for its code to be deployed`,
-        { details: { workflowType: run.workflowType } },
-      );
-      this.#blocked.set(key(run.workflowId, run.runId), error);
-      this.#hosting.report({
-        type: 'blocked',
-        path: ['engine', 'workflows', run.workflowType, run.runId],
-        error,
-      });
-      return undefined;
-    }
-    return this.#host(def, run, run.historyLength);
-  }
-
   #timerDue(entry: TimerEntry): void {
-    const host = this.#resident.get(key(entry.workflowId, entry.runId));
-    // An entry of a run that is not resident (blocked on an unregistered
-    // type) stays in flight, so it is not read again until a restart.
-    host?.timerDue(entry);
+    const host = this.#runs.get(entry.workflowId, entry.runId);
+    if (host !== undefined) {
+      host.timerDue(entry);
+      return;
+    }
+    // A suspended run wakes for its timer. An entry of a run that cannot be
+    // hosted (unregistered type) stays in flight, so it is not read again
+    // until a restart.
+    this.#runs.wake(entry.workflowId, entry.runId).then(
+      (woken) => woken?.timerDue(entry),
+      (error: unknown) =>
+        this.#hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+    );
   }
 
   #crashLoop(host: RunHost, error: unknown): void {
@@ -426,9 +420,10 @@ export class Engine implements HandleBackend {
       published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
       timerReleased: (entry) => this.#timers.release(entry),
       runEnded: (host, terminal) => {
-        this.#resident.delete(key(host.workflowId, host.runId));
+        this.#runs.ended(host);
         this.#relations.runEnded(host, terminal);
       },
+      touched: (host) => this.#runs.touched(host),
       sendSignal: (target, name, payload) => this.#relations.sendSignal(target, name, payload),
       cancelChild: (childWorkflowId) => this.#relations.cancelChild(childWorkflowId),
       childOutcome: (childWorkflowId, childRunId) =>
@@ -452,7 +447,7 @@ export class Engine implements HandleBackend {
       this.#streams.publish(append.events, first.workflowType);
       const def = this.#registry.findWorkflow(first.workflowType);
       if (def === undefined || this.#closing !== undefined) continue;
-      this.#host(def, append, append.events.length, [...append.events]);
+      this.#runs.host(def, append, append.events.length, [...append.events]);
     }
   }
 
@@ -482,8 +477,8 @@ export class Engine implements HandleBackend {
   async describe(workflowId: string, runId?: string): Promise<WorkflowDescription> {
     const run = await this.#summary(workflowId, runId);
     const k = key(run.workflowId, run.runId);
-    const host = this.#resident.get(k);
-    const blocked = host?.blocked ?? this.#blocked.get(k);
+    const host = this.#runs.get(run.workflowId, run.runId);
+    const blocked = host?.blocked ?? this.#runs.blockedError(run.workflowId, run.runId);
     const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;
     return describeRun(run, {
       resident: host !== undefined,
@@ -601,9 +596,9 @@ export class Engine implements HandleBackend {
 
   async #runningHost(workflowId: string, runId: string): Promise<RunHost> {
     const run = await this.#summary(workflowId, runId);
-    const host = this.#resident.get(key(workflowId, runId));
-    if (run.status !== 'running' || host === undefined || host.ended) {
-      const blocked = this.#blocked.get(key(workflowId, runId));
+    const host = run.status === 'running' ? await this.#runs.wake(workflowId, runId) : undefined;
+    if (host === undefined || host.ended) {
+      const blocked = this.#runs.blockedError(workflowId, runId);
       if (blocked !== undefined) throw blocked;
       throw new WorkflowNotRunningError(workflowId, runId, run.status);
     }
@@ -620,9 +615,10 @@ export class Engine implements HandleBackend {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#timers.stop();
+      this.#runs.stop();
       await this.#hosting.stopAll();
       await Promise.all(
-        [...this.#resident.values()].map((host) => host.recorder.idle().catch(() => undefined)),
+        [...this.#runs.values()].map((host) => host.recorder.idle().catch(() => undefined)),
       );
       this.#streams.complete();
       if (this.#ownsStore) await this.#store.close();

@@ -63,6 +63,8 @@ export class RunHost implements RunActorHost {
   /** Attempts of activities the code scheduled live while recovered ones wait to restart. */
   #deferredStarts: OutstandingActivity[] | undefined;
   #ended = false;
+  #attemptsRunning = 0;
+  #detached = false;
   #readyWaiters: Array<() => void> = [];
 
   constructor(
@@ -86,6 +88,32 @@ export class RunHost implements RunActorHost {
   /** The execution of the current incarnation, once loaded. */
   get execution(): RunExecution | undefined {
     return this.#execution;
+  }
+
+  /**
+   * True when the run only waits (timer, signal, child): live, no attempt
+   * running, nothing to record or deliver. Only then may it be suspended.
+   */
+  get quiescent(): boolean {
+    const execution = this.#execution;
+    return (
+      !this.#detached &&
+      this.phase === 'running' &&
+      this.#attemptsRunning === 0 &&
+      this.recorder.head === this.recorder.durableHead &&
+      execution !== undefined &&
+      !execution.settled &&
+      !execution.delivering
+    );
+  }
+
+  /**
+   * Detaches this host for suspension: nothing it still holds may record.
+   * The engine stops its actor and forgets it; a wake-up builds a new host
+   * from the store.
+   */
+  detach(): void {
+    this.#detached = true;
   }
 
   /** True once the run's terminal event is durable. */
@@ -186,6 +214,13 @@ export class RunHost implements RunActorHost {
   }
 
   attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
+    this.#attemptsRunning++;
+    return this.#attempt(request, signal).finally(() => {
+      this.#attemptsRunning--;
+    });
+  }
+
+  #attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
     const activity = this.ledger.activities.get(request.activityId);
     if (activity === undefined) {
       return Promise.resolve({
@@ -516,6 +551,8 @@ export class RunHost implements RunActorHost {
   // ---- recording and delivery ----
 
   #record(body: EventBody, extra?: RunAppend, lazy = false): HistoryEvent {
+    if (this.#detached)
+      throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run was suspended');
     if (this.#core.isClosing()) {
       throw new AionError(ErrorCode.ENGINE_CLOSED, 'the engine is closed');
     }
@@ -550,6 +587,7 @@ export class RunHost implements RunActorHost {
           }
       }
     }
+    this.#core.touched(this);
     this.#core.published(this.definition.name, events, extra);
     if (terminal !== undefined) this.#core.runEnded(this, terminal);
   }
@@ -608,7 +646,8 @@ export class RunHost implements RunActorHost {
    * longer the current one (a crash replaced it), its commands are ignored.
    */
   #hostFor(): ExecutionHost {
-    const isCurrent = (): boolean => this.#execution !== undefined && !this.#execution.settled;
+    const isCurrent = (): boolean =>
+      !this.#detached && this.#execution !== undefined && !this.#execution.settled;
     return {
       now: () => this.#core.clock.now(),
       yieldToMicrotasks: () => this.#core.yieldToMicrotasks(),

@@ -80,6 +80,7 @@ const UNBOUNDED = { maxRestarts: Number.MAX_SAFE_INTEGER, withinMs: 1 };
 export function createRunHosting(options: RunHostingOptions): RunHosting {
   const events = new Subject<SupervisionEvent>();
   const hosts = new Map<string, RunHost>();
+  const stopped = new Map<string, Promise<void>>();
   const service = fromCallback(() => () => undefined);
   const timers = fromCallback(() => () => options.stopTimers());
   const root: Supervisor = createSupervisor({
@@ -129,27 +130,33 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
     spawn(host) {
       if (stopping) return;
       hosts.set(host.runId, host);
-      root
-        .startChild(
-          {
-            id: host.runId,
-            logic: runActorLogic,
-            input: (info) => {
-              host.restarts = info.restarts;
-              return { host };
-            },
-            restart: 'transient',
-            intensity: options.intensity,
-          },
-          ['workflows', host.definition.name],
-        )
-        .catch(report);
+      const spec = {
+        id: host.runId,
+        logic: runActorLogic,
+        input: (info: { restarts: number }) => {
+          host.restarts = info.restarts;
+          return { host };
+        },
+        restart: 'transient' as const,
+        intensity: options.intensity,
+      };
+      const under = ['workflows', host.definition.name];
+      // A run suspended a moment ago may still be stopping under this id.
+      const prior = stopped.get(host.runId);
+      const start = (): Promise<unknown> => root.startChild(spec, under);
+      (prior === undefined ? start() : prior.then(start)).catch(report);
     },
     stop(_workflowId, runId) {
       const host = hosts.get(runId);
       if (host === undefined) return;
       hosts.delete(runId);
-      root.stopChild(runId, ['workflows', host.definition.name]).catch(() => undefined);
+      const done = root
+        .stopChild(runId, ['workflows', host.definition.name])
+        .catch(() => undefined)
+        .finally(() => {
+          if (stopped.get(runId) === done) stopped.delete(runId);
+        });
+      stopped.set(runId, done);
     },
     async stopAll() {
       stopping = true;

@@ -6,7 +6,8 @@ import type { RunHost } from './run-host.js';
 /** What {@link createRunRelations} needs from the engine. */
 export interface RelationsBackend {
   readonly store: EventStore;
-  resident(workflowId: string, runId: string): RunHost | undefined;
+  /** The host of a running run, rehydrated if it was suspended. */
+  wake(workflowId: string, runId: string): Promise<RunHost | undefined>;
   signal(workflowId: string, name: string, payload: unknown): Promise<void>;
   cancel(workflowId: string, reason: string): Promise<void>;
   terminate(workflowId: string, reason: string): Promise<void>;
@@ -51,7 +52,12 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
     runEnded(host, terminal) {
       const { parent } = host;
       if (parent !== undefined && terminal.type !== 'WorkflowContinuedAsNew') {
-        backend.resident(parent.workflowId, parent.runId)?.childEnded(host.workflowId, terminal);
+        // A suspended parent wakes for its child's outcome.
+        quietly(
+          backend
+            .wake(parent.workflowId, parent.runId)
+            .then((parentHost) => parentHost?.childEnded(host.workflowId, terminal)),
+        );
       }
       if (terminal.type === 'WorkflowContinuedAsNew') return;
       for (const child of host.ledger.children.values()) {

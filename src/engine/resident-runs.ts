@@ -1,0 +1,154 @@
+import { AionError, ErrorCode } from '../core/index.js';
+import type { Clock, HistoryEvent } from '../core/index.js';
+import type { EventStore, RunSummary } from '../store/index.js';
+import type { WorkflowDefinition } from '../workflow/index.js';
+import type { EngineCore } from './engine-core.js';
+import type { Registry } from './registry.js';
+import { Residency } from './residency.js';
+import { RunHost } from './run-host.js';
+import type { RunHosting } from './run-hosting.js';
+
+/** Options of {@link ResidentRuns}. */
+export interface ResidentRunsOptions {
+  readonly store: EventStore;
+  readonly registry: Registry;
+  readonly hosting: RunHosting;
+  readonly clock: Clock;
+  readonly core: () => EngineCore;
+  readonly idleTimeoutMs: number;
+  readonly maxResidentRuns: number;
+}
+
+const key = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
+
+/**
+ * The engine's runs in memory (SPEC section 8, Residency). A resident run
+ * has a {@link RunHost} and a run actor; a suspended one has nothing here at
+ * all — its history, timers and summary live in the store — so memory grows
+ * with resident runs, not stored runs. A wake-up (signal, due timer, child
+ * outcome, query, cancellation) rehydrates a suspended run by replay, at
+ * most once however many wake-ups arrive together.
+ */
+export class ResidentRuns {
+  readonly #options: ResidentRunsOptions;
+  readonly #hosts = new Map<string, RunHost>();
+  readonly #blocked = new Map<string, Error>();
+  readonly #waking = new Map<string, Promise<RunHost | undefined>>();
+  readonly #residency: Residency;
+
+  constructor(options: ResidentRunsOptions) {
+    this.#options = options;
+    this.#residency = new Residency({
+      clock: options.clock,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxResidentRuns: options.maxResidentRuns,
+      canSuspend: (k) => this.#hosts.get(k)?.quiescent ?? false,
+      suspend: (k) => this.#suspend(k),
+    });
+  }
+
+  /** How many runs are resident. */
+  get size(): number {
+    return this.#hosts.size;
+  }
+
+  /** The resident host of a run, if any. */
+  get(workflowId: string, runId: string): RunHost | undefined {
+    return this.#hosts.get(key(workflowId, runId));
+  }
+
+  /** Why a run cannot progress (unregistered type), if it cannot. */
+  blockedError(workflowId: string, runId: string): Error | undefined {
+    return this.#blocked.get(key(workflowId, runId));
+  }
+
+  /** Every resident host. */
+  values(): IterableIterator<RunHost> {
+    return this.#hosts.values();
+  }
+
+  /** Makes a run resident: a host and a run actor under the supervision tree. */
+  host(
+    def: WorkflowDefinition,
+    ref: { workflowId: string; runId: string },
+    head: number,
+    history?: HistoryEvent[],
+  ): RunHost {
+    const host = new RunHost(this.#options.core(), def, ref, head, history);
+    const k = key(ref.workflowId, ref.runId);
+    this.#hosts.set(k, host);
+    this.#options.hosting.spawn(host);
+    this.#residency.touch(k);
+    return host;
+  }
+
+  /**
+   * Hosts a stored non-terminal run, or marks it blocked when its type is
+   * not registered (reported, never failed, so deploying the code resumes it).
+   */
+  adopt(run: RunSummary): RunHost | undefined {
+    const def = this.#options.registry.findWorkflow(run.workflowType);
+    if (def !== undefined) return this.host(def, run, run.historyLength);
+    const error = new AionError(
+      ErrorCode.UNKNOWN_WORKFLOW_TYPE,
+      `run of unregistered workflow type '${run.workflowType}' waits for its code to be deployed`,
+      { details: { workflowType: run.workflowType } },
+    );
+    this.#blocked.set(key(run.workflowId, run.runId), error);
+    this.#options.hosting.report({
+      type: 'blocked',
+      path: ['engine', 'workflows', run.workflowType, run.runId],
+      error,
+    });
+    return undefined;
+  }
+
+  /**
+   * The host of a run, rehydrating it when it is suspended; `undefined` when
+   * the run is unknown, ended or blocked.
+   */
+  wake(workflowId: string, runId: string): Promise<RunHost | undefined> {
+    const k = key(workflowId, runId);
+    const resident = this.#hosts.get(k);
+    if (resident !== undefined) return Promise.resolve(resident);
+    const pending = this.#waking.get(k);
+    if (pending !== undefined) return pending;
+    const waking = (async () => {
+      try {
+        const run = await this.#options.store.getRun(workflowId, runId);
+        if (run?.status !== 'running' || this.#blocked.has(k)) return undefined;
+        return this.#hosts.get(k) ?? this.adopt(run);
+      } finally {
+        this.#waking.delete(k);
+      }
+    })();
+    this.#waking.set(k, waking);
+    return waking;
+  }
+
+  /** The run did something: it is the most recently active. */
+  touched(host: RunHost): void {
+    const k = key(host.workflowId, host.runId);
+    if (this.#hosts.get(k) === host) this.#residency.touch(k);
+  }
+
+  /** The run ended: it leaves memory for good. */
+  ended(host: RunHost): void {
+    const k = key(host.workflowId, host.runId);
+    if (this.#hosts.get(k) === host) this.#hosts.delete(k);
+    this.#residency.remove(k);
+  }
+
+  #suspend(k: string): void {
+    const host = this.#hosts.get(k);
+    if (host === undefined) return;
+    host.detach();
+    this.#hosts.delete(k);
+    this.#options.hosting.stop(host.workflowId, host.runId);
+  }
+
+  /** Stops suspending; the hosts stay for the engine to close. */
+  stop(): void {
+    this.#residency.stop();
+  }
+}
