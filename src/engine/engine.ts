@@ -476,7 +476,6 @@ export class Engine implements HandleBackend {
   /** What the engine knows about a run: status, residency, pending work, restarts. */
   async describe(workflowId: string, runId?: string): Promise<WorkflowDescription> {
     const run = await this.#summary(workflowId, runId);
-    const k = key(run.workflowId, run.runId);
     const host = this.#runs.get(run.workflowId, run.runId);
     const blocked = host?.blocked ?? this.#runs.blockedError(run.workflowId, run.runId);
     const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;

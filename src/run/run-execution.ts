@@ -113,6 +113,11 @@ export class RunExecution {
     this.#outcome.catch(() => undefined);
   }
 
+  /** True while completions wait to be delivered to the code. */
+  get delivering(): boolean {
+    return this.#pumping || this.#liveQueue.length > 0;
+  }
+
   /** True until every recorded completion has been delivered. */
   get replaying(): boolean {
     return this.#replaying;
