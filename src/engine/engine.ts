@@ -62,7 +62,6 @@ interface StartPlan {
   readonly timeoutMs: number | undefined;
 }
 
-const key = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
 const yieldToMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
