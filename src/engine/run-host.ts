@@ -1,15 +1,9 @@
 import { AionError, ErrorCode, isTerminalEventType, toErrorInfo } from '../core/index.js';
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
-import { decideRetry, resolveActivityOptions, runAttempt } from '../activities/index.js';
-import {
-  RunExecution,
-  WorkLedger,
-  isCodeCompletion,
-  parseRetryTimer,
-  timerIds,
-} from '../run/index.js';
+import { runAttempt } from '../activities/index.js';
+import type { AttemptResult } from '../activities/index.js';
+import { RunExecution, WorkLedger, isCodeCompletion, parseRetryTimer } from '../run/index.js';
 import type {
-  ActivityCommand,
   AttemptOutput,
   AttemptSpawn,
   ChildCommand,
@@ -19,12 +13,13 @@ import type {
   OutstandingChild,
   RunActorEvent,
   RunActorHost,
-  TimerCommand,
 } from '../run/index.js';
 import type { RunAppend, TimerEntry } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import type { EngineCore } from './engine-core.js';
 import { terminalBody } from './outcome-events.js';
+import { attemptEvents, backoffTimer, childOutcomeBody, newRunAppend } from './run-events.js';
+import { commandRecorder } from './command-recorder.js';
 import { Recorder } from './recorder.js';
 
 /** Where a resident run is in its lifecycle. */
@@ -185,7 +180,15 @@ export class RunHost implements RunActorHost {
       report('running');
       for (const activity of unarmed) {
         const backoff = activity.unarmedBackoff;
-        if (backoff !== undefined) this.#armBackoff(activity, backoff.fireAt, backoff.durationMs);
+        if (backoff !== undefined)
+          this.#record(
+            backoffTimer(
+              activity.activityId,
+              activity.nextAttempt,
+              backoff.fireAt,
+              backoff.durationMs,
+            ),
+          );
       }
       const deferred = this.#deferredStarts ?? [];
       this.#deferredStarts = undefined;
@@ -257,43 +260,10 @@ export class RunHost implements RunActorHost {
   attemptDone(output: AttemptOutput): void {
     const activity = this.ledger.activities.get(output.activityId);
     if (activity === undefined || activity.nextAttempt !== output.attempt || this.#ended) return;
-    const result = output.result as Awaited<ReturnType<typeof runAttempt>>;
-    if (result.ok) {
-      this.#record({
-        type: 'ActivityCompleted',
-        activityId: output.activityId,
-        attempt: output.attempt,
-        result: result.result,
-      });
-      return;
+    const result = output.result as AttemptResult;
+    for (const body of attemptEvents(activity, output.attempt, result, this.#core.clock.now())) {
+      this.#record(body);
     }
-    const now = this.#core.clock.now();
-    const decision = decideRetry(activity.options.retry, output.attempt, result.error, now);
-    this.#record({
-      type: 'ActivityFailed',
-      activityId: output.activityId,
-      attempt: output.attempt,
-      error: result.error,
-      retryable: decision.retryable,
-      ...(decision.nextAttemptAt === undefined ? {} : { nextAttemptAt: decision.nextAttemptAt }),
-      ...(result.heartbeatDetails === undefined
-        ? {}
-        : { heartbeatDetails: result.heartbeatDetails }),
-    });
-    if (decision.nextAttemptAt !== undefined) {
-      this.#armBackoff(activity, decision.nextAttemptAt, decision.nextAttemptAt - now);
-    }
-  }
-
-  /** Records the durable timer the next attempt of `activity` waits on. */
-  #armBackoff(activity: OutstandingActivity, fireAt: number, durationMs: number): void {
-    this.#record({
-      type: 'TimerStarted',
-      timerId: timerIds.retry(activity.activityId, activity.nextAttempt),
-      fireAt,
-      kind: 'retry',
-      durationMs,
-    });
   }
 
   // ---- engine-driven events ----
@@ -389,33 +359,19 @@ export class RunHost implements RunActorHost {
   }
 
   #nextRun(input: unknown, workflowType: string | undefined): RunAppend {
-    const runId = this.#core.newRunId(this.#core.clock.now());
-    const recordedAt = this.#core.clock.now();
-    const envelope = { workflowId: this.workflowId, runId, recordedAt };
-    const events: HistoryEvent[] = [
-      {
-        ...envelope,
-        seq: 1,
-        type: 'WorkflowStarted',
-        workflowType: workflowType ?? this.definition.name,
-        input,
-        previousRunId: this.runId,
-        version: 1,
-        ...(this.parent === undefined ? {} : { parent: this.parent }),
-      },
-    ];
     // Signals this run never consumed are not lost: the next run receives
     // them right after it starts, in the order they arrived.
-    for (const signal of this.#execution?.signals.unconsumed() ?? []) {
-      events.push({
-        ...envelope,
-        seq: events.length + 1,
-        type: 'SignalReceived',
-        name: signal.name,
-        payload: signal.payload,
-      });
-    }
-    return { workflowId: this.workflowId, runId, expectedSeq: 0, events };
+    const carried = this.#execution?.signals.unconsumed() ?? [];
+    return newRunAppend({
+      workflowId: this.workflowId,
+      runId: this.#core.newRunId(this.#core.clock.now()),
+      workflowType: workflowType ?? this.definition.name,
+      input,
+      recordedAt: this.#core.clock.now(),
+      parent: this.parent,
+      previousRunId: this.runId,
+      after: carried.map(({ name, payload }) => ({ type: 'SignalReceived', name, payload })),
+    });
   }
 
   async #recordTerminal(body: EventBody, extra?: RunAppend): Promise<void> {
@@ -444,32 +400,15 @@ export class RunHost implements RunActorHost {
     const def = this.#core.registry.workflow(command.def.name);
     const runId = this.#core.newRunId(this.#core.clock.now());
     if (!current) return runId;
-    const now = this.#core.clock.now();
-    const envelope = { workflowId: command.workflowId, runId, recordedAt: now };
-    const timeoutMs = command.executionTimeoutMs;
-    const events: HistoryEvent[] = [
-      {
-        ...envelope,
-        seq: 1,
-        type: 'WorkflowStarted',
-        workflowType: def.name,
-        input: command.input,
-        parent: { workflowId: this.workflowId, runId: this.runId },
-        version: 1,
-        ...(timeoutMs === undefined ? {} : { executionTimeoutAt: now + timeoutMs }),
-      },
-    ];
-    if (timeoutMs !== undefined) {
-      events.push({
-        ...envelope,
-        seq: 2,
-        type: 'TimerStarted',
-        timerId: timerIds.execution(),
-        fireAt: now + timeoutMs,
-        kind: 'execution',
-        durationMs: timeoutMs,
-      });
-    }
+    const child = newRunAppend({
+      workflowId: command.workflowId,
+      runId,
+      workflowType: def.name,
+      input: command.input,
+      recordedAt: this.#core.clock.now(),
+      parent: { workflowId: this.workflowId, runId: this.runId },
+      executionTimeoutMs: command.executionTimeoutMs,
+    });
     this.#record(
       {
         type: 'ChildWorkflowStarted',
@@ -480,7 +419,7 @@ export class RunHost implements RunActorHost {
         input: command.input,
         parentClosePolicy: command.parentClosePolicy,
       },
-      { workflowId: command.workflowId, runId, expectedSeq: 0, events },
+      child,
     );
     return runId;
   }
@@ -501,30 +440,8 @@ export class RunHost implements RunActorHost {
       if (candidate.childWorkflowId === childWorkflowId) child = candidate;
     }
     if (child === undefined) return;
-    const base = { childOrdinal: child.childOrdinal, childWorkflowId };
-    switch (terminal.type) {
-      case 'WorkflowCompleted':
-        this.#record({ type: 'ChildWorkflowCompleted', ...base, result: terminal.result });
-        return;
-      case 'WorkflowCancelled':
-        this.#record({ type: 'ChildWorkflowCancelled', ...base, reason: terminal.reason });
-        return;
-      case 'WorkflowFailed':
-        this.#record({ type: 'ChildWorkflowFailed', ...base, error: terminal.error });
-        return;
-      case 'WorkflowTimedOut':
-      case 'WorkflowTerminated': {
-        const code =
-          terminal.type === 'WorkflowTimedOut'
-            ? ErrorCode.WORKFLOW_TIMED_OUT
-            : ErrorCode.WORKFLOW_TERMINATED;
-        const error = { name: 'ChildWorkflowError', code, message: terminal.reason };
-        this.#record({ type: 'ChildWorkflowFailed', ...base, error });
-        return;
-      }
-      default:
-        return;
-    }
+    const body = childOutcomeBody(child.childOrdinal, childWorkflowId, terminal);
+    if (body !== undefined) this.#record(body);
   }
 
   /**
@@ -646,55 +563,16 @@ export class RunHost implements RunActorHost {
    * longer the current one (a crash replaced it), its commands are ignored.
    */
   #hostFor(): ExecutionHost {
-    const isCurrent = (): boolean =>
-      !this.#detached && this.#execution !== undefined && !this.#execution.settled;
-    return {
-      now: () => this.#core.clock.now(),
-      yieldToMicrotasks: () => this.#core.yieldToMicrotasks(),
-      scheduleActivity: (command: ActivityCommand) => {
-        if (!isCurrent()) return;
-        this.#core.registry.activity(command.def.name);
-        const options = resolveActivityOptions(command.def.options, command.options);
-        this.#record(
-          {
-            type: 'ActivityScheduled',
-            activityId: command.activityId,
-            activityType: command.def.name,
-            input: command.input,
-            options,
-          },
-          undefined,
-          true,
-        );
-        const activity = this.ledger.activities.get(command.activityId);
-        if (activity === undefined) return;
+    return commandRecorder({
+      core: this.#core,
+      ledger: () => this.ledger,
+      isCurrent: () => !this.#detached && this.#execution !== undefined && !this.#execution.settled,
+      record: (body, extra, lazy) => this.#record(body, extra, lazy),
+      activityScheduled: (activity) => {
         if (this.#deferredStarts !== undefined) this.#deferredStarts.push(activity);
         else this.#startAttempt(activity);
       },
-      startTimer: (command: TimerCommand) => {
-        if (!isCurrent()) return;
-        this.#record(
-          {
-            type: 'TimerStarted',
-            timerId: command.timerId,
-            fireAt: this.#core.clock.now() + command.durationMs,
-            kind: command.kind,
-            durationMs: command.durationMs,
-          },
-          undefined,
-          true,
-        );
-      },
-      cancelTimer: (timerId: string) => {
-        const timer = this.ledger.timers.get(timerId);
-        if (!isCurrent() || timer === undefined) return;
-        this.#record({ type: 'TimerCancelled', timerId, fireAt: timer.fireAt });
-      },
-      sendSignal: (targetWorkflowId: string, name: string, payload: unknown) => {
-        if (!isCurrent()) return;
-        this.#record({ type: 'SignalSent', targetWorkflowId, name, payload });
-      },
-      startChild: (command: ChildCommand) => this.#startChild(command, isCurrent()),
-    };
+      startChild: (command, current) => this.#startChild(command, current),
+    });
   }
 }

@@ -1,0 +1,84 @@
+import type { EventBody, HistoryEvent } from '../core/index.js';
+import { resolveActivityOptions } from '../activities/index.js';
+import type {
+  ActivityCommand,
+  ChildCommand,
+  ExecutionHost,
+  OutstandingActivity,
+  TimerCommand,
+  WorkLedger,
+} from '../run/index.js';
+import type { RunAppend } from '../store/index.js';
+import type { EngineCore } from './engine-core.js';
+
+/** What a run host lends the commands of its current execution. */
+export interface CommandTarget {
+  readonly core: EngineCore;
+  /** The current ledger (each incarnation rebuilds it). */
+  ledger(): WorkLedger;
+  /** False once the execution is stale (crashed, replaced or detached). */
+  isCurrent(): boolean;
+  record(body: EventBody, extra?: RunAppend, lazy?: boolean): HistoryEvent;
+  /** Starts (or queues behind recovered ones) the first attempt of an activity. */
+  activityScheduled(activity: OutstandingActivity): void;
+  startChild(command: ChildCommand, current: boolean): string;
+}
+
+/**
+ * The {@link ExecutionHost} an execution drives: turns each live command
+ * into its recorded event and live work. Commands from a stale execution
+ * (its run crashed or was suspended) are ignored, so they can never record.
+ *
+ * `ActivityScheduled` and `TimerStarted` are recorded lazily: losing them in
+ * a crash only means replay issues them again, and the completion that
+ * usually follows in the same turn carries them to the store.
+ */
+export function commandRecorder(target: CommandTarget): ExecutionHost {
+  const { core } = target;
+  return {
+    now: () => core.clock.now(),
+    yieldToMicrotasks: () => core.yieldToMicrotasks(),
+    scheduleActivity(command: ActivityCommand) {
+      if (!target.isCurrent()) return;
+      core.registry.activity(command.def.name);
+      const options = resolveActivityOptions(command.def.options, command.options);
+      target.record(
+        {
+          type: 'ActivityScheduled',
+          activityId: command.activityId,
+          activityType: command.def.name,
+          input: command.input,
+          options,
+        },
+        undefined,
+        true,
+      );
+      const activity = target.ledger().activities.get(command.activityId);
+      if (activity !== undefined) target.activityScheduled(activity);
+    },
+    startTimer(command: TimerCommand) {
+      if (!target.isCurrent()) return;
+      target.record(
+        {
+          type: 'TimerStarted',
+          timerId: command.timerId,
+          fireAt: core.clock.now() + command.durationMs,
+          kind: command.kind,
+          durationMs: command.durationMs,
+        },
+        undefined,
+        true,
+      );
+    },
+    cancelTimer(timerId: string) {
+      const timer = target.ledger().timers.get(timerId);
+      if (!target.isCurrent() || timer === undefined) return;
+      target.record({ type: 'TimerCancelled', timerId, fireAt: timer.fireAt });
+    },
+    sendSignal(targetWorkflowId: string, name: string, payload: unknown) {
+      if (!target.isCurrent()) return;
+      target.record({ type: 'SignalSent', targetWorkflowId, name, payload });
+    },
+    startChild: (command: ChildCommand) => target.startChild(command, target.isCurrent()),
+  };
+}
