@@ -11,12 +11,10 @@ import {
   createIdFactory,
   encodePayload,
   parseDuration,
-  toErrorInfo,
 } from '../core/index.js';
 import type { Clock, Duration, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
 import { LevelStore } from '../store/index.js';
 import type { EventStore, ListFilter, RunAppend, RunSummary, TimerEntry } from '../store/index.js';
-import { timerIds } from '../run/index.js';
 import { createTimerService } from '../timers/index.js';
 import type { TimerService } from '../timers/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
@@ -32,6 +30,8 @@ import type { RunHost } from './run-host.js';
 import { ResidentRuns } from './resident-runs.js';
 import { createRunHosting } from './run-hosting.js';
 import type { RunHosting, SupervisionEvent, TreeNode } from './run-hosting.js';
+import { KeyedLock } from './keyed-lock.js';
+import { crashLoopBody, newRunEvents } from './run-events.js';
 import { createRunRelations } from './run-relations.js';
 import type { RunRelations } from './run-relations.js';
 import { RunStreams } from './run-streams.js';
@@ -86,7 +86,7 @@ export class Engine implements HandleBackend {
   readonly #ids: IdFactory;
   readonly #streams: RunStreams;
   readonly #runs: ResidentRuns;
-  readonly #idLocks = new Map<string, Promise<unknown>>();
+  readonly #idLock = new KeyedLock();
   readonly #timers: TimerService;
   readonly #hosting: RunHosting;
   readonly #core: EngineCore;
@@ -199,7 +199,7 @@ export class Engine implements HandleBackend {
     options: StartOptions = {},
   ): Promise<WorkflowHandle<O>> {
     const plan = this.#planStart(workflow, input, options);
-    return this.#withIdLock(plan.workflowId, async () => {
+    return this.#idLock.run(plan.workflowId, async () => {
       const running = await this.#runningRunId(plan.workflowId);
       if (running !== undefined) {
         if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
@@ -228,7 +228,7 @@ export class Engine implements HandleBackend {
     const plan = this.#planStart(workflow, input, options);
     assertValidId(name, 'signal name');
     encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
-    return this.#withIdLock(plan.workflowId, async () => {
+    return this.#idLock.run(plan.workflowId, async () => {
       const running = await this.#runningRunId(plan.workflowId);
       if (running !== undefined) {
         await this.signalRun(plan.workflowId, running, name, payload);
@@ -264,16 +264,15 @@ export class Engine implements HandleBackend {
   async #startRun<O>(plan: StartPlan, after: readonly EventBody[]): Promise<WorkflowHandle<O>> {
     const { def, workflowId } = plan;
     const runId = this.#ids(this.#clock.now());
-    const events = this.#startEvents(workflowId, runId, def.name, plan.input, plan.timeoutMs);
-    for (const body of after) {
-      events.push({
-        ...body,
-        seq: events.length + 1,
-        recordedAt: this.#clock.now(),
-        workflowId,
-        runId,
-      });
-    }
+    const events = newRunEvents({
+      workflowId,
+      runId,
+      workflowType: def.name,
+      input: plan.input,
+      recordedAt: this.#clock.now(),
+      executionTimeoutMs: plan.timeoutMs,
+      after,
+    });
     this.#assertOpen();
     await this.#store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
     // The execution timeout's timer is committed here, not by the run's
@@ -286,57 +285,12 @@ export class Engine implements HandleBackend {
     return this.#handle<O>(workflowId, runId);
   }
 
-  #startEvents(
-    workflowId: string,
-    runId: string,
-    workflowType: string,
-    input: unknown,
-    timeoutMs: number | undefined,
-  ): HistoryEvent[] {
-    const now = this.#clock.now();
-    const envelope = { workflowId, runId, recordedAt: now };
-    const started: HistoryEvent = {
-      ...envelope,
-      seq: 1,
-      type: 'WorkflowStarted',
-      workflowType,
-      input,
-      version: 1,
-      ...(timeoutMs === undefined ? {} : { executionTimeoutAt: now + timeoutMs }),
-    };
-    if (timeoutMs === undefined) return [started];
-    const timer: HistoryEvent = {
-      ...envelope,
-      seq: 2,
-      type: 'TimerStarted',
-      timerId: timerIds.execution(),
-      fireAt: now + timeoutMs,
-      kind: 'execution',
-      durationMs: timeoutMs,
-    };
-    return [started, timer];
-  }
-
   async #runningRunId(workflowId: string): Promise<string | undefined> {
     const latest = await this.#store.getLatestRunId(workflowId);
     if (latest === undefined) return undefined;
     if (this.#runs.get(workflowId, latest) !== undefined) return latest;
     const run = await this.#store.getRun(workflowId, latest);
     return run?.status === 'running' ? latest : undefined;
-  }
-
-  async #withIdLock<T>(workflowId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#idLocks.get(workflowId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#idLocks.set(workflowId, settled);
-    void settled.then(() => {
-      if (this.#idLocks.get(workflowId) === settled) this.#idLocks.delete(workflowId);
-    });
-    return next;
   }
 
   #resolveWorkflow(workflow: WorkflowDefinition | string): WorkflowDefinition {
@@ -389,18 +343,8 @@ export class Engine implements HandleBackend {
   }
 
   #crashLoop(host: RunHost, error: unknown): void {
-    const info = toErrorInfo(error);
-    const body: EventBody = {
-      type: 'WorkflowFailed',
-      error: {
-        name: 'CrashLoopError',
-        code: ErrorCode.CRASH_LOOP,
-        message: `the run crashed more than ${this.#options.runIntensity.maxRestarts} times in ${this.#options.runIntensity.withinMs} ms: ${info.message}`,
-        cause: info,
-      },
-    };
     host
-      .end(body)
+      .end(crashLoopBody(error, this.#options.runIntensity))
       .catch((failure: unknown) =>
         this.#hosting.report({ type: 'fault', path: ['engine'], error: failure }),
       );

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../core/index.js';
+import { ErrorCode, toErrorInfo } from '../core/index.js';
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
 import { decideRetry } from '../activities/index.js';
 import type { AttemptResult } from '../activities/index.js';
@@ -143,4 +143,21 @@ export function childOutcomeBody(
     default:
       return undefined;
   }
+}
+
+/** The failure recorded when a run crashed more often than its intensity allows. */
+export function crashLoopBody(
+  error: unknown,
+  intensity: { readonly maxRestarts: number; readonly withinMs: number },
+): EventBody {
+  const cause = toErrorInfo(error);
+  return {
+    type: 'WorkflowFailed',
+    error: {
+      name: 'CrashLoopError',
+      code: ErrorCode.CRASH_LOOP,
+      message: `the run crashed more than ${intensity.maxRestarts} times in ${intensity.withinMs} ms: ${cause.message}`,
+      cause,
+    },
+  };
 }
