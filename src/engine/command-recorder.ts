@@ -19,8 +19,8 @@ export interface CommandTarget {
   /** False once the execution is stale (crashed, replaced or detached). */
   isCurrent(): boolean;
   record(body: EventBody, extra?: RunAppend, lazy?: boolean): HistoryEvent;
-  /** Starts (or queues behind recovered ones) the first attempt of an activity. */
-  activityScheduled(activity: OutstandingActivity): void;
+  /** Starts (or queues behind recovered ones) the first attempt of an activity scheduled at `seq`. */
+  activityScheduled(activity: OutstandingActivity, seq: number): void;
   startChild(command: ChildCommand, current: boolean): string;
 }
 
@@ -42,7 +42,7 @@ export function commandRecorder(target: CommandTarget): ExecutionHost {
       if (!target.isCurrent()) return;
       core.registry.activity(command.def.name);
       const options = resolveActivityOptions(command.def.options, command.options);
-      target.record(
+      const scheduled = target.record(
         {
           type: 'ActivityScheduled',
           activityId: command.activityId,
@@ -54,7 +54,7 @@ export function commandRecorder(target: CommandTarget): ExecutionHost {
         true,
       );
       const activity = target.ledger().activities.get(command.activityId);
-      if (activity !== undefined) target.activityScheduled(activity);
+      if (activity !== undefined) target.activityScheduled(activity, scheduled.seq);
     },
     startTimer(command: TimerCommand) {
       if (!target.isCurrent()) return;

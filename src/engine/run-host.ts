@@ -59,6 +59,7 @@ export class RunHost implements RunActorHost {
   #deferredStarts: OutstandingActivity[] | undefined;
   #ended = false;
   #attemptsRunning = 0;
+  #cancelWhenRunning = false;
   #detached = false;
   #readyWaiters: Array<() => void> = [];
 
@@ -170,7 +171,13 @@ export class RunHost implements RunActorHost {
     const outcome = execution.run();
     const waiting = this.#waitingDeliveries;
     this.#waitingDeliveries = [];
-    for (const event of waiting) execution.deliver(event);
+    const head = history[history.length - 1]?.seq ?? 0;
+    for (const event of waiting) {
+      // Recorded while loading, after the history was read: the new ledger
+      // must know it too.
+      if (event.seq > head) this.ledger.apply(event);
+      execution.deliver(event);
+    }
     await execution.replayed;
     if (!execution.settled) {
       // Timers that came due at any point of the loading, replay included,
@@ -197,7 +204,8 @@ export class RunHost implements RunActorHost {
           this.#startAttempt(activity);
         }
       }
-      if (this.ledger.cancelRequested !== undefined) this.#cancelOutstanding();
+      if (this.#cancelWhenRunning) this.#cancelOutstanding();
+      else if (this.ledger.cancelRequested !== undefined) this.#cancelChildren();
       for (const entry of due) this.timerDue(entry);
       for (const { childWorkflowId, terminal } of this.#childEndsWhileLoading.splice(0)) {
         this.childEnded(childWorkflowId, terminal);
@@ -475,13 +483,18 @@ export class RunHost implements RunActorHost {
     }
     const event = this.recorder.record(body, extra, lazy);
     this.ledger.apply(event);
+    // Delivered now, before it is durable, so the code's next commands join
+    // the same batch; nothing the code then does acts on the world before
+    // this event is durable (see #startAttemptAfter and #onDurable).
+    if (isCodeCompletion(event)) this.#deliver(event);
+    // In the same append as the request: no crash can separate them.
+    if (event.type === 'WorkflowCancelRequested') this.#cancelOutstanding();
     return event;
   }
 
   #onDurable(events: readonly HistoryEvent[], extra: readonly RunAppend[]): void {
     let terminal: HistoryEvent | undefined;
     for (const event of events) {
-      if (isCodeCompletion(event)) this.#deliver(event);
       switch (event.type) {
         case 'TimerStarted':
           this.#core.timers.notify(event.fireAt);
@@ -490,9 +503,6 @@ export class RunHost implements RunActorHost {
         case 'TimerCancelled':
           this.#core.timerReleased({ ...event, fireAt: event.fireAt });
           if (event.type === 'TimerFired') this.#afterTimerFired(event.timerId);
-          break;
-        case 'WorkflowCancelRequested':
-          this.#cancelOutstanding();
           break;
         case 'SignalSent':
           this.#core.sendSignal(event.targetWorkflowId, event.name, event.payload);
@@ -515,7 +525,13 @@ export class RunHost implements RunActorHost {
    * awaits were already rejected when the request was delivered.
    */
   #cancelOutstanding(): void {
-    if (this.#ended || this.phase !== 'running') return;
+    if (this.#ended) return;
+    if (this.phase !== 'running') {
+      // Recorded while loading: act once the ledger is rebuilt.
+      this.#cancelWhenRunning = true;
+      return;
+    }
+    this.#cancelWhenRunning = false;
     for (const activity of [...this.ledger.activities.values()]) {
       this.actor?.send({
         type: 'ATTEMPT.STOP',
@@ -526,12 +542,28 @@ export class RunHost implements RunActorHost {
         activity.retryTimerId === undefined
           ? undefined
           : this.ledger.timers.get(activity.retryTimerId);
-      if (retry !== undefined)
+      if (retry !== undefined) {
         this.#record({ type: 'TimerCancelled', timerId: retry.timerId, fireAt: retry.fireAt });
+      }
       this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
     }
-    for (const child of this.ledger.children.values())
-      this.#core.cancelChild(child.childWorkflowId);
+    this.#cancelChildren();
+  }
+
+  /**
+   * Children are cancelled once the request is durable (an effect may not
+   * rest on what a crash could take back), and again after a recovery
+   * (cancelling a child twice is harmless).
+   */
+  #cancelChildren(): void {
+    const children = [...this.ledger.children.values()];
+    if (children.length === 0) return;
+    this.recorder.durable().then(
+      () => {
+        for (const child of children) this.#core.cancelChild(child.childWorkflowId);
+      },
+      () => undefined,
+    );
   }
 
   #afterTimerFired(timerId: string): void {
@@ -551,6 +583,25 @@ export class RunHost implements RunActorHost {
     this.#execution.deliver(event);
   }
 
+  /**
+   * Starts an attempt once every event before its scheduling is durable: the
+   * code may have scheduled it on a completion that is not durable yet, and
+   * no effect may rest on what a crash could take back.
+   */
+  #startAttemptAfter(activity: OutstandingActivity, seq: number): void {
+    if (seq <= this.recorder.durableHead) {
+      this.#startAttempt(activity);
+      return;
+    }
+    this.recorder.durable(seq).then(
+      () => {
+        if (this.ledger.activities.get(activity.activityId) === activity)
+          this.#startAttempt(activity);
+      },
+      () => undefined,
+    );
+  }
+
   #startAttempt(activity: OutstandingActivity): void {
     this.actor?.send({
       type: 'ATTEMPT.START',
@@ -568,9 +619,9 @@ export class RunHost implements RunActorHost {
       ledger: () => this.ledger,
       isCurrent: () => !this.#detached && this.#execution !== undefined && !this.#execution.settled,
       record: (body, extra, lazy) => this.#record(body, extra, lazy),
-      activityScheduled: (activity) => {
+      activityScheduled: (activity, seq) => {
         if (this.#deferredStarts !== undefined) this.#deferredStarts.push(activity);
-        else this.#startAttempt(activity);
+        else this.#startAttemptAfter(activity, seq - 1);
       },
       startChild: (command, current) => this.#startChild(command, current),
     });
