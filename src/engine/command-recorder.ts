@@ -18,7 +18,7 @@ export interface CommandTarget {
   ledger(): WorkLedger;
   /** False once the execution is stale (crashed, replaced or detached). */
   isCurrent(): boolean;
-  record(body: EventBody, extra?: RunAppend, lazy?: boolean): HistoryEvent;
+  record(body: EventBody, extra?: RunAppend): HistoryEvent;
   /** Starts (or queues behind recovered ones) the first attempt of an activity scheduled at `seq`. */
   activityScheduled(activity: OutstandingActivity, seq: number): void;
   startChild(command: ChildCommand, current: boolean): string;
@@ -28,10 +28,6 @@ export interface CommandTarget {
  * The {@link ExecutionHost} an execution drives: turns each live command
  * into its recorded event and live work. Commands from a stale execution
  * (its run crashed or was suspended) are ignored, so they can never record.
- *
- * `ActivityScheduled` and `TimerStarted` are recorded lazily: losing them in
- * a crash only means replay issues them again, and the completion that
- * usually follows in the same turn carries them to the store.
  */
 export function commandRecorder(target: CommandTarget): ExecutionHost {
   const { core } = target;
@@ -42,33 +38,25 @@ export function commandRecorder(target: CommandTarget): ExecutionHost {
       if (!target.isCurrent()) return;
       core.registry.activity(command.def.name);
       const options = resolveActivityOptions(command.def.options, command.options);
-      const scheduled = target.record(
-        {
-          type: 'ActivityScheduled',
-          activityId: command.activityId,
-          activityType: command.def.name,
-          input: command.input,
-          options,
-        },
-        undefined,
-        true,
-      );
+      const scheduled = target.record({
+        type: 'ActivityScheduled',
+        activityId: command.activityId,
+        activityType: command.def.name,
+        input: command.input,
+        options,
+      });
       const activity = target.ledger().activities.get(command.activityId);
       if (activity !== undefined) target.activityScheduled(activity, scheduled.seq);
     },
     startTimer(command: TimerCommand) {
       if (!target.isCurrent()) return;
-      target.record(
-        {
-          type: 'TimerStarted',
-          timerId: command.timerId,
-          fireAt: core.clock.now() + command.durationMs,
-          kind: command.kind,
-          durationMs: command.durationMs,
-        },
-        undefined,
-        true,
-      );
+      target.record({
+        type: 'TimerStarted',
+        timerId: command.timerId,
+        fireAt: core.clock.now() + command.durationMs,
+        kind: command.kind,
+        durationMs: command.durationMs,
+      });
     },
     cancelTimer(timerId: string) {
       const timer = target.ledger().timers.get(timerId);

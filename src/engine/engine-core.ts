@@ -32,6 +32,8 @@ export interface EngineCore {
    * learns the outcome, and its own children follow their close policy.
    */
   runEnded(host: RunHost, terminal: HistoryEvent): void;
+  /** The running run of a workflow id, as far as durable events tell. */
+  runningRunId(workflowId: string): string | undefined;
   /** The run recorded something: it is the most recently active (residency). */
   touched(host: RunHost): void;
   /** Delivers a recorded `SignalSent` to its target (at most once). */

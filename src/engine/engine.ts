@@ -10,6 +10,7 @@ import {
   assertValidId,
   createIdFactory,
   encodePayload,
+  isTerminalEventType,
   parseDuration,
 } from '../core/index.js';
 import type { Clock, Duration, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
@@ -87,6 +88,7 @@ export class Engine implements HandleBackend {
   readonly #streams: RunStreams;
   readonly #runs: ResidentRuns;
   readonly #idLock = new KeyedLock();
+  readonly #running = new Map<string, string>();
   readonly #timers: TimerService;
   readonly #hosting: RunHosting;
   readonly #core: EngineCore;
@@ -200,7 +202,7 @@ export class Engine implements HandleBackend {
   ): Promise<WorkflowHandle<O>> {
     const plan = this.#planStart(workflow, input, options);
     return this.#idLock.run(plan.workflowId, async () => {
-      const running = await this.#runningRunId(plan.workflowId);
+      const running = this.#runningRunId(plan.workflowId);
       if (running !== undefined) {
         if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
         throw new WorkflowAlreadyStartedError(plan.workflowId, running);
@@ -229,7 +231,7 @@ export class Engine implements HandleBackend {
     assertValidId(name, 'signal name');
     encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
     return this.#idLock.run(plan.workflowId, async () => {
-      const running = await this.#runningRunId(plan.workflowId);
+      const running = this.#runningRunId(plan.workflowId);
       if (running !== undefined) {
         await this.signalRun(plan.workflowId, running, name, payload);
         return this.#handle<O>(plan.workflowId, running);
@@ -280,17 +282,32 @@ export class Engine implements HandleBackend {
     for (const event of events) {
       if (event.type === 'TimerStarted') this.#timers.notify(event.fireAt);
     }
-    this.#streams.publish(events, def.name);
+    this.#publish(events, def.name);
     this.#runs.host(def, { workflowId, runId }, events.length, events);
     return this.#handle<O>(workflowId, runId);
   }
 
-  async #runningRunId(workflowId: string): Promise<string | undefined> {
-    const latest = await this.#store.getLatestRunId(workflowId);
-    if (latest === undefined) return undefined;
-    if (this.#runs.get(workflowId, latest) !== undefined) return latest;
-    const run = await this.#store.getRun(workflowId, latest);
-    return run?.status === 'running' ? latest : undefined;
+  /**
+   * The running run of a workflow id. This engine is the store's only
+   * writer (the store is locked), so an index of running runs loaded at open
+   * and kept from durable events is exact, and a start reads nothing.
+   */
+  #runningRunId(workflowId: string): string | undefined {
+    return this.#running.get(workflowId);
+  }
+
+  /** Publishes durable events and keeps the running-run index current. */
+  #publish(events: readonly HistoryEvent[], workflowType: string): void {
+    for (const event of events) {
+      if (event.type === 'WorkflowStarted') this.#running.set(event.workflowId, event.runId);
+      else if (
+        isTerminalEventType(event.type) &&
+        this.#running.get(event.workflowId) === event.runId
+      ) {
+        this.#running.delete(event.workflowId);
+      }
+    }
+    this.#streams.publish(events, workflowType);
   }
 
   #resolveWorkflow(workflow: WorkflowDefinition | string): WorkflowDefinition {
@@ -311,6 +328,7 @@ export class Engine implements HandleBackend {
 
   async #recover(): Promise<void> {
     const runs = await this.#store.listNonTerminal();
+    for (const run of runs) this.#running.set(run.workflowId, run.runId);
     // Runs with work to do now come back first; past the resident limit the
     // rest stay suspended until a timer, signal or child outcome wakes them.
     const waiting = (run: RunSummary): boolean =>
@@ -367,6 +385,7 @@ export class Engine implements HandleBackend {
         this.#relations.runEnded(host, terminal);
       },
       touched: (host) => this.#runs.touched(host),
+      runningRunId: (workflowId) => this.#runningRunId(workflowId),
       sendSignal: (target, name, payload) => this.#relations.sendSignal(target, name, payload),
       cancelChild: (childWorkflowId) => this.#relations.cancelChild(childWorkflowId),
       childOutcome: (childWorkflowId, childRunId) =>
@@ -383,11 +402,11 @@ export class Engine implements HandleBackend {
     events: readonly HistoryEvent[],
     extra: readonly RunAppend[],
   ): void {
-    this.#streams.publish(events, workflowType);
+    this.#publish(events, workflowType);
     for (const append of extra) {
       const first = append.events[0];
       if (first?.type !== 'WorkflowStarted') continue;
-      this.#streams.publish(append.events, first.workflowType);
+      this.#publish(append.events, first.workflowType);
       const def = this.#registry.findWorkflow(first.workflowType);
       if (def === undefined || this.#closing !== undefined) continue;
       this.#runs.host(def, append, append.events.length, [...append.events]);
@@ -545,6 +564,41 @@ export class Engine implements HandleBackend {
       throw new WorkflowNotRunningError(workflowId, runId, run.status);
     }
     return host;
+  }
+
+  // ---- serving ----
+
+
+
+  // ---- serving ----
+
+  /**
+   * Serves the local HTTP API, its SSE streams and the dashboard from this
+   * process (docs/operations.md). Binds 127.0.0.1 by default; every request
+   * needs the generated bearer token, which is written with the address to
+   * `<store>/aion-server.json` (mode 0600) when the store is a directory,
+   * to `tokenFile` when given, and otherwise only returned. The server
+   * module is loaded on first use: an engine that never serves never loads
+   * it. The server closes with the engine.
+   *
+   * @param options `port` (default 0: a free port), `host` (default
+   * `'127.0.0.1'`), `tokenFile`.
+   * @returns the running server: `url`, `token`, `dashboardUrl`, `close()`.
+   * @example
+   * ```ts
+   * const server = await engine.serve({ port: 7070 });
+   * console.log(`dashboard: ${server.dashboardUrl}`);
+   * ```
+   */
+  async serve(
+    options: { readonly port?: number; readonly host?: string; readonly tokenFile?: string } = {},
+  ) {
+    const { startServer } = await import('../server/index.js');
+    const store = this.#options.store;
+    return startServer(this, {
+      ...(typeof store === 'string' ? { storeDir: store } : {}),
+      ...options,
+    });
   }
 
   // ---- closing ----

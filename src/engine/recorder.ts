@@ -36,7 +36,6 @@ export class Recorder {
   #waiters: DurableWaiter[] = [];
   #inFlight: Promise<void> | undefined;
   #flushQueued = false;
-  #lazyQueued = false;
   #failed: Error | undefined;
 
   constructor(
@@ -69,12 +68,12 @@ export class Recorder {
    * Records an event: assigns its seq now and queues it for the next commit.
    * `extra` appends (another run's events) commit atomically with it.
    *
-   * A `lazy` event (a command whose loss in a crash only means it is issued
-   * again on replay, like `ActivityScheduled`) does not start a commit of
-   * its own before the next macrotask: the completion that usually follows
-   * within the same turn carries it, which saves a durable write per step.
+   * The append goes out at the end of the current turn (not at the end of
+   * the microtask queue): a completion is delivered as it is recorded, and
+   * the commands the code issues in reaction ride in the same append, which
+   * makes one durable write per workflow step.
    */
-  record(body: EventBody, extra?: RunAppend, lazy = false): HistoryEvent {
+  record(body: EventBody, extra?: RunAppend): HistoryEvent {
     const event = {
       ...body,
       seq: ++this.#nextSeq,
@@ -84,8 +83,7 @@ export class Recorder {
     } as HistoryEvent;
     this.#buffer.push(event);
     if (extra !== undefined) this.#extra.push(extra);
-    if (lazy) this.#scheduleLazyFlush();
-    else this.#scheduleFlush();
+    this.#scheduleFlush();
     return event;
   }
 
@@ -105,20 +103,10 @@ export class Recorder {
     }
   }
 
-  #scheduleLazyFlush(): void {
-    if (this.#lazyQueued || this.#flushQueued || this.#inFlight !== undefined) return;
-    this.#lazyQueued = true;
-    setImmediate(() => {
-      this.#lazyQueued = false;
-      this.#flush();
-    });
-  }
-
   #scheduleFlush(): void {
     if (this.#flushQueued || this.#inFlight !== undefined) return;
     this.#flushQueued = true;
-    // Everything recorded in this synchronous turn shares one append.
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.#flushQueued = false;
       this.#flush();
     });

@@ -408,6 +408,30 @@ export class RunHost implements RunActorHost {
     const def = this.#core.registry.workflow(command.def.name);
     const runId = this.#core.newRunId(this.#core.clock.now());
     if (!current) return runId;
+    const running = this.#core.runningRunId(command.workflowId);
+    if (running !== undefined) {
+      // Recorded, not thrown: replay must see the same refusal.
+      this.#record({
+        type: 'ChildWorkflowStarted',
+        childOrdinal: command.childOrdinal,
+        childWorkflowId: command.workflowId,
+        childRunId: running,
+        workflowType: def.name,
+        input: command.input,
+        parentClosePolicy: 'abandon',
+      });
+      this.#record({
+        type: 'ChildWorkflowFailed',
+        childOrdinal: command.childOrdinal,
+        childWorkflowId: command.workflowId,
+        error: {
+          name: 'WorkflowAlreadyStartedError',
+          code: ErrorCode.WORKFLOW_ALREADY_STARTED,
+          message: `workflow '${command.workflowId}' already has a running run '${running}'`,
+        },
+      });
+      return running;
+    }
     const child = newRunAppend({
       workflowId: command.workflowId,
       runId,
@@ -475,13 +499,13 @@ export class RunHost implements RunActorHost {
 
   // ---- recording and delivery ----
 
-  #record(body: EventBody, extra?: RunAppend, lazy = false): HistoryEvent {
+  #record(body: EventBody, extra?: RunAppend): HistoryEvent {
     if (this.#detached)
       throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run was suspended');
     if (this.#core.isClosing()) {
       throw new AionError(ErrorCode.ENGINE_CLOSED, 'the engine is closed');
     }
-    const event = this.recorder.record(body, extra, lazy);
+    const event = this.recorder.record(body, extra);
     this.ledger.apply(event);
     // Delivered now, before it is durable, so the code's next commands join
     // the same batch; nothing the code then does acts on the world before
@@ -618,7 +642,7 @@ export class RunHost implements RunActorHost {
       core: this.#core,
       ledger: () => this.ledger,
       isCurrent: () => !this.#detached && this.#execution !== undefined && !this.#execution.settled,
-      record: (body, extra, lazy) => this.#record(body, extra, lazy),
+      record: (body, extra) => this.#record(body, extra),
       activityScheduled: (activity, seq) => {
         if (this.#deferredStarts !== undefined) this.#deferredStarts.push(activity);
         else this.#startAttemptAfter(activity, seq - 1);

@@ -122,8 +122,14 @@ export const runActorLogic: ActorLogic<
         if (!runtime.ended) self.send({ type: 'PHASE', phase });
       })
       .then(
-        () => self.send({ type: 'run.ended' }),
-        (error: unknown) => self.send({ type: 'run.crashed', error }),
+        () => {
+          if (!runtime.ended) self.send({ type: 'run.ended' });
+        },
+        (error: unknown) => {
+          // A run ended from outside (termination, timeout) was stopped first:
+          // its execution then settles into an actor that no longer listens.
+          if (!runtime.ended) self.send({ type: 'run.crashed', error });
+        },
       );
   },
 

@@ -44,6 +44,12 @@ export function isCodeCompletion(event: HistoryEvent): boolean {
 
 const never = new Promise<never>(() => undefined);
 
+function queryCommandError(what: string): AionError {
+  return new AionError(ErrorCode.QUERY_FAILED, `a query handler cannot call ctx.${what}`, {
+    details: { command: what },
+  });
+}
+
 /**
  * Drives one run of a workflow function: replays its recorded history, then
  * continues live (SPEC section 3).
@@ -78,6 +84,8 @@ export class RunExecution {
   #replaying: boolean;
   #pumping = false;
   #inQuery = false;
+  /** The first command a running query handler tried, if any. */
+  #queryCommand: string | undefined;
   #lastTime: number;
   #settle!: (outcome: ExecutionOutcome) => void;
   #fail!: (error: unknown) => void;
@@ -296,10 +304,15 @@ export class RunExecution {
     return ++this.#ordinals[kind];
   }
 
-  /** Throws when the code issues a command from inside a query handler. */
+  /**
+   * Throws when the code issues a command from inside a query handler, and
+   * remembers it: the query fails even if the handler swallowed the error
+   * (or discarded the promise that carried it).
+   */
   assertNotInQuery(what: string): void {
     if (this.#inQuery) {
-      throw new AionError(ErrorCode.QUERY_FAILED, `a query handler cannot call ctx.${what}`);
+      this.#queryCommand ??= what;
+      throw queryCommandError(what);
     }
   }
 
@@ -384,8 +397,11 @@ export class RunExecution {
       });
     }
     this.#inQuery = true;
+    this.#queryCommand = undefined;
     try {
-      return handler(...args);
+      const answer = handler(...args);
+      if (this.#queryCommand !== undefined) throw queryCommandError(this.#queryCommand);
+      return answer;
     } catch (cause) {
       if (cause instanceof AionError && cause.code === ErrorCode.QUERY_FAILED) throw cause;
       throw new AionError(ErrorCode.QUERY_FAILED, `query '${name}' failed`, { cause });
@@ -410,18 +426,25 @@ export class RunExecution {
       );
       return;
     }
-    if (this.#replaying) {
-      const next = this.#completions[this.#replayIndex];
-      this.#block(
-        next?.seq ?? 0,
-        undefined,
-        undefined,
-        'the code ended before its recorded history did',
-      );
-      return;
-    }
+    // Completions recorded but not delivered yet are no sign of a change:
+    // the original execution ended at the same delivery, with the same ones
+    // still queued (a second signal committed in the batch that woke it, an
+    // activity whose race was already lost). Commands are what must match.
+    this.#keepUndeliveredSignals();
     this.#settled = true;
     this.#settle(outcome);
+  }
+
+  /**
+   * Signals recorded but not yet handed to the code are unconsumed too:
+   * buffer them (after those already buffered, in recorded order) so that
+   * continue-as-new carries them into the next run.
+   */
+  #keepUndeliveredSignals(): void {
+    const pending = [...this.#completions.slice(this.#replayIndex), ...this.#liveQueue];
+    for (const event of pending) {
+      if (event.type === 'SignalReceived') this.signals.keep(event.name, event.payload);
+    }
   }
 
   #finishWithError(error: unknown): void {

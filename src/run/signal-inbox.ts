@@ -19,6 +19,11 @@ export class SignalInbox {
       waiter.resolve(payload);
       return;
     }
+    this.keep(name, payload);
+  }
+
+  /** Buffers an arrival without handing it to a waiter (the code has ended). */
+  keep(name: string, payload: unknown): void {
     const queue = this.#buffered.get(name);
     if (queue === undefined) this.#buffered.set(name, [payload]);
     else queue.push(payload);

@@ -1,4 +1,10 @@
-import { InvalidArgumentError, assertValidId, parseDuration } from '../core/index.js';
+import {
+  AionError,
+  ErrorCode,
+  InvalidArgumentError,
+  assertValidId,
+  parseDuration,
+} from '../core/index.js';
 import type { Duration, TimerKind } from '../core/index.js';
 import { CancelledError, TimeoutError } from '../workflow/index.js';
 import type {
@@ -15,6 +21,20 @@ import type {
 import { ContinueAsNewCommand } from './continue-as-new.js';
 import type { RunExecution } from './run-execution.js';
 import { timerIds } from './timer-ids.js';
+
+/**
+ * A promise rejected with `error`. A command refused inside a query handler
+ * fails the query anyway (see `RunExecution.assertNotInQuery`), so its
+ * promise is marked handled: a handler that discards it must not raise an
+ * unhandled rejection in the process.
+ */
+function refuse<T>(error: unknown): Promise<T> {
+  const rejected = Promise.reject(error as Error);
+  if (error instanceof AionError && error.code === ErrorCode.QUERY_FAILED) {
+    rejected.catch(() => undefined);
+  }
+  return rejected;
+}
 
 interface StartedTimer {
   readonly timerId: string;
@@ -99,7 +119,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         }
         exec.checkPayload(input, 'activity input');
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
       const activityId = exec.nextOrdinal('activity');
       const live = exec.matchCommand({ kind: 'activity', ordinal: activityId, name: def.name });
@@ -122,7 +142,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         exec.assertNotInQuery('sleep');
         return startTimer(duration, 'sleep')?.fired ?? exec.blockedPromise;
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
     },
 
@@ -150,7 +170,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         exec.assertNotInQuery('signal');
         assertValidId(name, 'signal name');
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
       const buffered = exec.signals.take(name);
       if (buffered !== undefined) return Promise.resolve(buffered.payload as T);
@@ -163,7 +183,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       try {
         timer = startTimer(options.timeout, 'signal-timeout');
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
       if (timer === undefined) return exec.blockedPromise;
       const { timerId, fired } = timer;
@@ -198,7 +218,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         const started = startChildRun(def, input, options);
         return started === undefined ? exec.blockedPromise : started.handle.result();
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
     },
 
@@ -212,7 +232,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         const started = startChildRun(def, input, options);
         return started === undefined ? exec.blockedPromise : Promise.resolve(started.handle);
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
     },
 
@@ -223,7 +243,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         assertValidId(name, 'signal name');
         exec.checkPayload(payload, 'signal payload');
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
       const live = exec.matchCommand({
         kind: 'signal-send',
@@ -247,7 +267,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         exec.assertNotInQuery('withTimeout');
         timer = startTimer(duration, 'timeout');
       } catch (error) {
-        return Promise.reject(error);
+        return refuse(error);
       }
       if (timer === undefined) return exec.blockedPromise;
       const { timerId, fired } = timer;

@@ -10,6 +10,7 @@ import * as durability from '../../docs/examples/recovery/durability.js';
 import * as unregisteredType from '../../docs/examples/recovery/unregistered-type.js';
 import * as activity from '../../docs/examples/workflows/activity.js';
 import * as cancellation from '../../docs/examples/workflows/cancellation.js';
+import * as childWorkflows from '../../docs/examples/workflows/child-workflows.js';
 import * as continueAsNew from '../../docs/examples/workflows/continue-as-new.js';
 import * as deterministicValues from '../../docs/examples/workflows/deterministic-values.js';
 import * as endingRuns from '../../docs/examples/workflows/ending-runs.js';
@@ -17,6 +18,7 @@ import * as failing from '../../docs/examples/workflows/failing.js';
 import * as nondeterminism from '../../docs/examples/workflows/nondeterminism.js';
 import * as query from '../../docs/examples/workflows/query.js';
 import * as signal from '../../docs/examples/workflows/signal.js';
+import * as signalWorkflow from '../../docs/examples/workflows/signal-workflow.js';
 import * as sleep from '../../docs/examples/workflows/sleep.js';
 import * as timer from '../../docs/examples/workflows/timer.js';
 import * as withTimeout from '../../docs/examples/workflows/with-timeout.js';
@@ -101,9 +103,28 @@ describe.concurrent('docs examples', () => {
     });
 
     it('blocks a run on nondeterminism and resumes it with the right code', async () => {
-      const { blocked, result } = await nondeterminism.main();
+      const { check, blocked, result } = await nondeterminism.main();
+      expect(check).toBe('NONDETERMINISM');
       expect(blocked?.code).toBe('NONDETERMINISM');
       expect(result).toBe('rsv-sku-1');
+    });
+
+    it('runs child workflows and reports a failed child', async () => {
+      const { labels, children } = await childWorkflows.main();
+      expect(labels).toEqual([
+        'label:book',
+        'label:lamp',
+        "shipment-1/3 failed: child workflow 'shipment-1/3' failed: no box big enough",
+      ]);
+      expect(children).toEqual([
+        'shipment-1/1 completed',
+        'shipment-1/2 completed',
+        'shipment-1/3 failed',
+      ]);
+    });
+
+    it('signals between workflows and with signalWithStart', async () => {
+      expect(await signalWorkflow.main()).toEqual({ decision: 'yes' });
     });
 
     it('fails a run with an ApplicationError', async () => {

@@ -50,7 +50,8 @@ async function allRuns(engine: Engine, workflowType: string): Promise<WorkflowSu
 
 /**
  * Reads the store the job left: every order of `batch` has exactly one run,
- * which ended with exactly one terminal event, the last of its history.
+ * which ended with exactly one terminal event, the last of its history, and
+ * every approved order exactly one shipping child.
  */
 async function expectBatchEndedOnce(store: string, batch: number, orders: number): Promise<void> {
   const engine = await Engine.open({ store }); // no definitions: nothing is recovered or run
@@ -71,6 +72,14 @@ async function expectBatchEndedOnce(store: string, batch: number, orders: number
       const completed = history.filter((event) => event.type === 'ActivityCompleted');
       expect(completed).toHaveLength(scheduled.length);
     }
+    // Every shipped order has exactly one shipping child, which completed.
+    const children = (await allRuns(engine, 'shipParcel')).filter((run) =>
+      run.workflowId.startsWith(`order-${batch}-`),
+    );
+    const unapproved = new Set([7, 107, 207].map((n) => `order-${batch}-${n}/1`));
+    const shippedIds = expected.map((id) => `${id}/1`).filter((id) => !unapproved.has(id));
+    expect(children.map((run) => run.workflowId).sort()).toEqual(shippedIds.sort());
+    expect(children.every((run) => run.status === 'completed')).toBe(true);
     const batches = await allRuns(engine, 'orderBatch');
     const marker = batches.filter((run) => run.workflowId === `batch-${batch}`);
     expect(marker.map((run) => run.status)).toEqual(['completed']);
