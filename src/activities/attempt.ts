@@ -1,4 +1,4 @@
-import { AionError, ErrorCode, encodePayload, toErrorInfo } from '../core/index.js';
+import { AionError, ErrorCode, checkPayload, toErrorInfo } from '../core/index.js';
 import type { Clock, ErrorInfo, ResolvedActivityOptions } from '../core/index.js';
 import type { ActivityContext, ActivityDefinition } from '../workflow/index.js';
 
@@ -124,7 +124,7 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
   running.then(
     (result) => {
       try {
-        encodePayload(result, request.maxPayloadBytes, `result of activity ${def.name}`);
+        checkPayload(result, request.maxPayloadBytes, `result of activity ${def.name}`);
       } catch (error) {
         finish({
           ok: false,

@@ -81,14 +81,40 @@ export function assertSerializable(value: unknown, path = '$'): void {
   walk(value, path, new Set<object>());
 }
 
-function walk(value: unknown, path: string, ancestors: Set<object>): void {
+/**
+ * Validates a payload like {@link encodePayload} without encoding it when an
+ * upper bound of its encoded size is comfortably under the limit: the walk
+ * that checks it also bounds its size, so small payloads are encoded once
+ * (by the store), not twice.
+ *
+ * @throws PayloadError `PAYLOAD_NOT_SERIALIZABLE` or `PAYLOAD_TOO_LARGE`.
+ */
+export function checkPayload(
+  value: unknown,
+  maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+  what = 'payload',
+): void {
+  const bound = walk(value, what, new Set<object>());
+  if (bound * 2 <= maxBytes) return;
+  encodePayload(value, maxBytes, what);
+}
+
+// Upper bounds of msgpack sizes: a string takes at most 3 bytes per UTF-16
+// unit plus a header; a leaf whose size is not bounded here forces an encode.
+const UNBOUNDED = Number.POSITIVE_INFINITY;
+const stringBound = (text: string): number => 5 + 3 * text.length;
+
+function walk(value: unknown, path: string, ancestors: Set<object>): number {
   switch (typeof value) {
     case 'undefined':
     case 'boolean':
+      return 3;
     case 'number':
+      return 9;
     case 'string':
+      return stringBound(value);
     case 'bigint':
-      return;
+      return 16 + value.toString(16).length;
     case 'function':
       fail(path, 'functions cannot be stored');
     case 'symbol':
@@ -96,33 +122,35 @@ function walk(value: unknown, path: string, ancestors: Set<object>): void {
     case 'object':
       break;
   }
-  if (value === null) return;
+  if (value === null) return 3;
   if (ancestors.has(value)) fail(path, 'the value contains a cycle');
-  if (ArrayBuffer.isView(value)) return;
+  if (ArrayBuffer.isView(value)) return 16 + value.byteLength;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (BUILTIN_LEAVES.has(proto)) return;
+  if (proto === Date.prototype) return 16;
+  if (BUILTIN_LEAVES.has(proto)) return UNBOUNDED;
   ancestors.add(value);
+  let size = 16;
   try {
     if (Array.isArray(value)) {
       if (proto !== Array.prototype) fail(path, 'array subclasses cannot be stored faithfully');
-      for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, ancestors);
-      return;
+      for (let i = 0; i < value.length; i++) size += walk(value[i], `${path}[${i}]`, ancestors);
+      return size;
     }
     if (value instanceof Map) {
       if (proto !== Map.prototype) fail(path, 'Map subclasses cannot be stored faithfully');
       let i = 0;
       for (const [k, v] of value) {
-        walk(k, `${path}.<key ${i}>`, ancestors);
-        walk(v, `${path}.<value ${i}>`, ancestors);
+        size += walk(k, `${path}.<key ${i}>`, ancestors);
+        size += walk(v, `${path}.<value ${i}>`, ancestors);
         i++;
       }
-      return;
+      return size;
     }
     if (value instanceof Set) {
       if (proto !== Set.prototype) fail(path, 'Set subclasses cannot be stored faithfully');
       let i = 0;
-      for (const v of value) walk(v, `${path}.<item ${i++}>`, ancestors);
-      return;
+      for (const v of value) size += walk(v, `${path}.<item ${i++}>`, ancestors);
+      return size;
     }
     if (value instanceof Promise) fail(path, 'promises cannot be stored');
     if (!isPlainPrototype(proto) && hasMethods(proto as object)) {
@@ -132,8 +160,11 @@ function walk(value: unknown, path: string, ancestors: Set<object>): void {
     if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol keys cannot be stored');
     for (const key of Object.keys(value)) {
       if (key === '__proto__') fail(path, "an own '__proto__' key cannot be stored faithfully");
-      walk((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
+      size +=
+        stringBound(key) +
+        walk((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
     }
+    return size;
   } finally {
     ancestors.delete(value);
   }

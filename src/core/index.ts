@@ -28,6 +28,7 @@ export type { IdFactory } from './ids.js';
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,
   assertSerializable,
+  checkPayload,
   decode,
   encode,
   encodePayload,

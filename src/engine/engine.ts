@@ -9,7 +9,7 @@ import {
   WorkflowNotRunningError,
   assertValidId,
   createIdFactory,
-  encodePayload,
+  checkPayload,
   isTerminalEventType,
   parseDuration,
 } from '../core/index.js';
@@ -229,7 +229,7 @@ export class Engine implements HandleBackend {
     }
     const plan = this.#planStart(workflow, input, options);
     assertValidId(name, 'signal name');
-    encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
+    checkPayload(payload, this.#options.maxPayloadBytes, 'signal payload');
     return this.#idLock.run(plan.workflowId, async () => {
       const running = this.#runningRunId(plan.workflowId);
       if (running !== undefined) {
@@ -258,7 +258,7 @@ export class Engine implements HandleBackend {
     const timeout = options.executionTimeout ?? def.options.executionTimeout;
     const timeoutMs =
       timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
-    encodePayload(input, this.#options.maxPayloadBytes, 'workflow input');
+    checkPayload(input, this.#options.maxPayloadBytes, 'workflow input');
     const workflowId = options.workflowId ?? this.#ids(this.#clock.now());
     return { def, input, workflowId, timeoutMs };
   }
@@ -526,7 +526,7 @@ export class Engine implements HandleBackend {
     payload: unknown,
   ): Promise<void> {
     assertValidId(name, 'signal name');
-    encodePayload(payload, this.#options.maxPayloadBytes, 'signal payload');
+    checkPayload(payload, this.#options.maxPayloadBytes, 'signal payload');
     const host = await this.#runningHost(workflowId, runId);
     await host.recordExternal({ type: 'SignalReceived', name, payload });
   }
@@ -569,37 +569,6 @@ export class Engine implements HandleBackend {
   // ---- serving ----
 
 
-
-  // ---- serving ----
-
-  /**
-   * Serves the local HTTP API, its SSE streams and the dashboard from this
-   * process (docs/operations.md). Binds 127.0.0.1 by default; every request
-   * needs the generated bearer token, which is written with the address to
-   * `<store>/aion-server.json` (mode 0600) when the store is a directory,
-   * to `tokenFile` when given, and otherwise only returned. The server
-   * module is loaded on first use: an engine that never serves never loads
-   * it. The server closes with the engine.
-   *
-   * @param options `port` (default 0: a free port), `host` (default
-   * `'127.0.0.1'`), `tokenFile`.
-   * @returns the running server: `url`, `token`, `dashboardUrl`, `close()`.
-   * @example
-   * ```ts
-   * const server = await engine.serve({ port: 7070 });
-   * console.log(`dashboard: ${server.dashboardUrl}`);
-   * ```
-   */
-  async serve(
-    options: { readonly port?: number; readonly host?: string; readonly tokenFile?: string } = {},
-  ) {
-    const { startServer } = await import('../server/index.js');
-    const store = this.#options.store;
-    return startServer(this, {
-      ...(typeof store === 'string' ? { storeDir: store } : {}),
-      ...options,
-    });
-  }
 
   // ---- closing ----
 

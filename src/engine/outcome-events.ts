@@ -1,4 +1,4 @@
-import { AionError, ErrorCode, encodePayload, toErrorInfo } from '../core/index.js';
+import { AionError, ErrorCode, checkPayload, toErrorInfo } from '../core/index.js';
 import type { ErrorInfo, EventBody, HistoryEvent } from '../core/index.js';
 import type { ExecutionOutcome } from '../run/index.js';
 
@@ -33,7 +33,7 @@ export function terminalBody(outcome: ExecutionOutcome, maxPayloadBytes: number)
   switch (outcome.type) {
     case 'completed':
       try {
-        encodePayload(outcome.result, maxPayloadBytes, 'workflow result');
+        checkPayload(outcome.result, maxPayloadBytes, 'workflow result');
       } catch (error) {
         return { type: 'WorkflowFailed', error: toErrorInfo(error) };
       }

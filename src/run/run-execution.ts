@@ -1,4 +1,4 @@
-import { AionError, ErrorCode, NondeterminismError, encodePayload } from '../core/index.js';
+import { AionError, ErrorCode, NondeterminismError, checkPayload } from '../core/index.js';
 import type { EventOf, HistoryEvent } from '../core/index.js';
 import {
   ActivityFailedError,
@@ -66,7 +66,7 @@ export class RunExecution {
   readonly random: DeterministicRandom;
   readonly signals = new SignalInbox();
   readonly queries = new Map<string, (...args: unknown[]) => unknown>();
-  readonly cancelController = new AbortController();
+  #cancelController: AbortController | undefined;
   cancelReason: string | undefined;
 
   readonly #input: ExecutionInput;
@@ -119,6 +119,20 @@ export class RunExecution {
     // A crash may reject the outcome while the host still awaits the end of
     // replay; the host observes it right after, so it is not unhandled.
     this.#outcome.catch(() => undefined);
+  }
+
+  /**
+   * Aborts when cancellation is requested. Made on first use: most runs are
+   * never cancelled and never read it.
+   */
+  get cancelSignal(): AbortSignal {
+    if (this.#cancelController === undefined) {
+      this.#cancelController = new AbortController();
+      if (this.cancelReason !== undefined) {
+        this.#cancelController.abort(new CancelledError(this.cancelReason));
+      }
+    }
+    return this.#cancelController.signal;
   }
 
   /** True while completions wait to be delivered to the code. */
@@ -213,7 +227,14 @@ export class RunExecution {
   /** Delivers a live completion, already durable, in recorded order. */
   deliver(event: HistoryEvent): void {
     // Events the replayed history already held were delivered by replay.
-    if (this.#settled || event.seq <= this.#historyHead) return;
+    if (event.seq <= this.#historyHead) return;
+    if (this.#settled) {
+      // A signal recorded after the code ended, before the run's terminal
+      // event: no code will consume it, so it stays unconsumed (and
+      // continue-as-new carries it into the next run).
+      if (event.type === 'SignalReceived') this.signals.keep(event.name, event.payload);
+      return;
+    }
     this.#liveQueue.push(event);
     if (!this.#replaying) this.#pump();
   }
@@ -276,7 +297,7 @@ export class RunExecution {
   #cancel(reason: string): void {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
-    this.cancelController.abort(new CancelledError(reason));
+    this.#cancelController?.abort(new CancelledError(reason));
     const waiting = [...this.#waiters.entries()];
     this.#waiters.clear();
     for (const [, waiter] of waiting) waiter.reject(new CancelledError(reason));
@@ -318,7 +339,7 @@ export class RunExecution {
 
   /** Validates a payload the code hands to a command. */
   checkPayload(value: unknown, what: string): void {
-    encodePayload(value, undefined, what);
+    checkPayload(value, undefined, what);
   }
 
   /**

@@ -29,7 +29,7 @@ import { timerIds } from './timer-ids.js';
  * unhandled rejection in the process.
  */
 function refuse<T>(error: unknown): Promise<T> {
-  const rejected = Promise.reject(error as Error);
+  const rejected: Promise<T> = Promise.reject(error);
   if (error instanceof AionError && error.code === ErrorCode.QUERY_FAILED) {
     rejected.catch(() => undefined);
   }
@@ -82,6 +82,8 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
     const timeout = options?.executionTimeout;
     const executionTimeoutMs =
       timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
+    // A refused command allocates no ordinal: check a given id first.
+    if (options?.workflowId !== undefined) assertValidId(options.workflowId, 'child workflowId');
     const childOrdinal = exec.nextOrdinal('child');
     const workflowId = options?.workflowId ?? `${started.workflowId}/${childOrdinal}`;
     assertValidId(workflowId, 'child workflowId');
@@ -169,6 +171,8 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       try {
         exec.assertNotInQuery('signal');
         assertValidId(name, 'signal name');
+        // Checked before a buffered signal is taken: a refused receive consumes nothing.
+        if (options?.timeout !== undefined) parseDuration(options.timeout, 'signal timeout');
       } catch (error) {
         return refuse(error);
       }
@@ -307,7 +311,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       return {
         requested: reason !== undefined,
         ...(reason === undefined ? {} : { reason }),
-        signal: exec.cancelController.signal,
+        signal: exec.cancelSignal,
       };
     },
   };
