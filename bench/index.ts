@@ -14,12 +14,20 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { engineWorkload } from './engine.js';
+import { recoveryWorkload } from './recovery.js';
+import { residencyWorkload } from './residency.js';
 import { storeWorkload } from './store.js';
 import { supervisorsWorkload } from './supervisors.js';
 import type { BenchOptions, BenchRow, Workload } from './workload.js';
 
 /** Every workload, in the order they run. */
-const WORKLOADS: readonly Workload[] = [storeWorkload, engineWorkload, supervisorsWorkload];
+const WORKLOADS: readonly Workload[] = [
+  storeWorkload,
+  engineWorkload,
+  residencyWorkload,
+  recoveryWorkload,
+  supervisorsWorkload,
+];
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
