@@ -3,6 +3,7 @@ import type {
   ActivityDefinition,
   Duration,
   EngineOptions,
+  TreeNode,
   VirtualClock,
   WorkflowDefinition,
 } from '../index.js';
@@ -112,19 +113,33 @@ export class TestEnvironment {
     });
   }
 
-  /** Resolves once the engine recorded nothing for `idleTurns` macrotasks. */
+  /**
+   * Resolves once the engine recorded nothing for `idleTurns` macrotasks and
+   * no run is still loading: a run replaying a long history records nothing
+   * for as many turns as it has completions to deliver, yet is not idle.
+   */
   async idle(): Promise<void> {
     const turns = this.#options.idleTurns ?? 3;
     let quiet = 0;
     let seen = this.#events;
     while (quiet < turns) {
       await nextTurn();
-      if (this.#events === seen) quiet++;
+      if (this.#events === seen && !this.#loading()) quiet++;
       else {
         quiet = 0;
         seen = this.#events;
       }
     }
+  }
+
+  /** True while some resident run is reading or replaying its history. */
+  #loading(): boolean {
+    const pending: TreeNode[] = [this.#engine.tree()];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      if (node.kind === 'run' && node.phase === 'loading') return true;
+      pending.push(...node.children);
+    }
+    return false;
   }
 
   /**

@@ -9,6 +9,7 @@ const pages = [
   'docs/workflows.md',
   'docs/activities.md',
   'docs/recovery.md',
+  'docs/testing.md',
 ];
 
 interface Snippet {
