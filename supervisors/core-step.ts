@@ -65,15 +65,18 @@ function dispatch<S>(d: Draft<S>, e: CoreEvent<S>): void {
       return onExit(d, e);
     case 'terminated':
       return; // a late answer for a termination that already settled
-    case 'timer':
+    case 'timer': {
+      // A clock may call back a little early: whatever is not due yet gets
+      // a timer of its own again, so no restart is ever lost.
+      let later: number | undefined;
       for (const child of d.state.children) {
-        const due =
-          child.status === 'restarting' &&
-          child.restartAt !== undefined &&
-          child.restartAt <= e.now;
-        if (due) spawn(d, child, e, true);
+        if (child.status !== 'restarting' || child.restartAt === undefined) continue;
+        if (child.restartAt <= e.now) spawn(d, child, e, true);
+        else later = Math.min(later ?? child.restartAt, child.restartAt);
       }
+      if (later !== undefined) d.effects.push({ type: 'schedule', at: later });
       return;
+    }
     case 'start-child':
       if (childOf(d, e.child.id) !== undefined) {
         const error = new SupervisorError('CHILD_EXISTS', `child '${e.child.id}' already exists`, {

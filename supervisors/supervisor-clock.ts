@@ -54,7 +54,19 @@ export function wallClock(): SupervisorClock {
   return {
     now: () => Date.now(),
     schedule(at, callback) {
-      const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+      // setTimeout may fire a millisecond before Date.now() reaches `at`;
+      // wait the rest, so callbacks always see now() >= at.
+      let handle: ReturnType<typeof setTimeout>;
+      const arm = (): void => {
+        handle = setTimeout(
+          () => {
+            if (Date.now() < at) arm();
+            else callback();
+          },
+          Math.max(0, at - Date.now()),
+        );
+      };
+      arm();
       return () => clearTimeout(handle);
     },
   };

@@ -18,8 +18,20 @@ export function systemClock(): Clock {
     now: () => Date.now(),
     schedule(at, callback) {
       // Referenced on purpose: a process awaiting a sleeping run must stay
-      // alive until the timer fires or the engine is closed.
-      const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+      // alive until the timer fires or the engine is closed. A timeout may
+      // fire a millisecond before Date.now() reaches `at` (it runs on a
+      // monotonic clock): wait the rest, so `now() >= at` always holds.
+      let handle: ReturnType<typeof setTimeout>;
+      const arm = (): void => {
+        handle = setTimeout(
+          () => {
+            if (Date.now() < at) arm();
+            else callback();
+          },
+          Math.max(0, at - Date.now()),
+        );
+      };
+      arm();
       return () => clearTimeout(handle);
     },
   };
