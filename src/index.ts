@@ -81,9 +81,12 @@ export type {
 // Stores
 export { LevelStore } from './store/index.js';
 export type {
+  BatchInfo,
+  CommitResult,
   Durability,
   EventStore,
   LevelStoreOptions,
+  LevelStoreStats,
   ListFilter,
   ListPage,
   RunAppend,

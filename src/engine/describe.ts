@@ -13,14 +13,16 @@ export interface WorkflowSummary {
   readonly startedAt: number;
   readonly closedAt?: number;
   readonly historyLength: number;
+  /** The run this one continued from, if any. */
+  readonly previousRunId?: string;
+  /** The run this one continued as, if any. */
+  readonly nextRunId?: string;
 }
 
 /** What `describe()` tells about a run. */
 export interface WorkflowDescription extends WorkflowSummary {
   readonly residency: Residency;
   readonly parent?: RunRef;
-  readonly previousRunId?: string;
-  readonly nextRunId?: string;
   readonly pendingActivities: number;
   readonly pendingTimers: number;
   /** Set while the run cannot make progress (nondeterminism, unknown type). */
@@ -41,6 +43,8 @@ export function summaryOf(run: RunSummary): WorkflowSummary {
     startedAt: run.startedAt,
     ...(run.closedAt === undefined ? {} : { closedAt: run.closedAt }),
     historyLength: run.historyLength,
+    ...(run.previousRunId === undefined ? {} : { previousRunId: run.previousRunId }),
+    ...(run.nextRunId === undefined ? {} : { nextRunId: run.nextRunId }),
   };
 }
 
@@ -58,8 +62,6 @@ export function describeRun(run: RunSummary, live: LiveFacts): WorkflowDescripti
     ...summaryOf(run),
     residency: live.resident ? 'resident' : 'suspended',
     ...(run.parent === undefined ? {} : { parent: run.parent }),
-    ...(run.previousRunId === undefined ? {} : { previousRunId: run.previousRunId }),
-    ...(run.nextRunId === undefined ? {} : { nextRunId: run.nextRunId }),
     pendingActivities: run.pendingActivities,
     pendingTimers: run.pendingTimers,
     ...(live.blocked === undefined ? {} : { blocked: live.blocked }),

@@ -40,6 +40,8 @@ export interface EngineCore {
   sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
   /** Requests cancellation of a child's latest run (cancellation of its parent). */
   cancelChild(childWorkflowId: string): void;
+  /** A child was loaded: apply its ended parent's close policy if no one did. */
+  adoptOrphan(host: RunHost): void;
   /** The terminal event of a child's chain of runs, or `undefined` while it runs. */
   childOutcome(childWorkflowId: string, childRunId: string): Promise<HistoryEvent | undefined>;
   /** The run's actor must stop now (termination). */

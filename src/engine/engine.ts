@@ -388,6 +388,7 @@ export class Engine implements HandleBackend {
       runningRunId: (workflowId) => this.#runningRunId(workflowId),
       sendSignal: (target, name, payload) => this.#relations.sendSignal(target, name, payload),
       cancelChild: (childWorkflowId) => this.#relations.cancelChild(childWorkflowId),
+      adoptOrphan: (host) => this.#relations.adoptOrphan(host),
       childOutcome: (childWorkflowId, childRunId) =>
         this.#relations.childOutcome(childWorkflowId, childRunId),
       stopRunActor: (workflowId, runId) => this.#hosting.stop(workflowId, runId),
@@ -528,7 +529,15 @@ export class Engine implements HandleBackend {
     assertValidId(name, 'signal name');
     checkPayload(payload, this.#options.maxPayloadBytes, 'signal payload');
     const host = await this.#runningHost(workflowId, runId);
-    await host.recordExternal({ type: 'SignalReceived', name, payload });
+    try {
+      await host.recordExternal({ type: 'SignalReceived', name, payload });
+    } catch (error) {
+      // A run continuing as new hands its signals on to the next run.
+      const next = host.successorRunId;
+      if (next === undefined || !(error instanceof AionError)) throw error;
+      await host.recorder.idle();
+      await this.signalRun(workflowId, next, name, payload);
+    }
   }
 
   async queryRun(

@@ -46,6 +46,8 @@ export class RunHost implements RunActorHost {
   restarts = 0;
   blocked: Error | undefined;
   actor: RunActorPort | undefined;
+  /** The next run, once this one continued as new. */
+  successorRunId: string | undefined;
   /** The parent run, for a child workflow (from its `WorkflowStarted`). */
   parent: RunRef | undefined;
 
@@ -211,6 +213,7 @@ export class RunHost implements RunActorHost {
         this.childEnded(childWorkflowId, terminal);
       }
       this.#reconcileChildren();
+      if (this.parent !== undefined) this.#core.adoptOrphan(this);
     }
     this.#deferredStarts = undefined;
     const ended = await outcome;
@@ -326,7 +329,13 @@ export class RunHost implements RunActorHost {
 
   /** Records an event from outside (signal, cancel request) and resolves once durable. */
   async recordExternal(body: EventBody): Promise<HistoryEvent> {
-    if (this.#ended) throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run has ended');
+    // Nothing may follow the terminal event, and it may already be in the
+    // buffer: a run that is ending takes no more events from outside.
+    if (this.#ended || this.phase === 'ending') {
+      throw new AionError(ErrorCode.WORKFLOW_NOT_RUNNING, 'the run has ended', {
+        details: { successorRunId: this.successorRunId },
+      });
+    }
     const event = this.#record(body);
     await this.recorder.durable(event.seq);
     return event;
@@ -353,6 +362,7 @@ export class RunHost implements RunActorHost {
     let body: EventBody;
     if (outcome.type === 'continuedAsNew') {
       const next = this.#nextRun(outcome.input, outcome.workflowType);
+      this.successorRunId = next.runId;
       body = {
         type: 'WorkflowContinuedAsNew',
         input: outcome.input,

@@ -22,6 +22,11 @@ export interface RunRelations {
   sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
   /** Cancels a child's latest run. */
   cancelChild(childWorkflowId: string): void;
+  /**
+   * A child was loaded: if its parent ended while no one applied the close
+   * policy (the process died in between), apply it now.
+   */
+  adoptOrphan(host: RunHost): void;
   /** The terminal event that ended a child's chain of runs, or `undefined` while it runs. */
   childOutcome(childWorkflowId: string, childRunId: string): Promise<HistoryEvent | undefined>;
 }
@@ -76,6 +81,30 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
 
     cancelChild(childWorkflowId) {
       unlessEnded(backend.cancel(childWorkflowId, 'parent cancelled'));
+    },
+
+    adoptOrphan(host) {
+      const { parent } = host;
+      if (parent === undefined) return;
+      quietly(
+        (async () => {
+          const run = await backend.store.getRun(parent.workflowId, parent.runId);
+          if (run === undefined || run.status === 'running' || run.status === 'continuedAsNew') {
+            return;
+          }
+          const history = await backend.store.readHistory(parent.workflowId, parent.runId);
+          const started = history.find(
+            (e) => e.type === 'ChildWorkflowStarted' && e.childWorkflowId === host.workflowId,
+          );
+          if (started?.type !== 'ChildWorkflowStarted') return;
+          const reason = `parent ${parent.workflowId} run ${parent.runId} ended`;
+          if (started.parentClosePolicy === 'terminate') {
+            unlessEnded(backend.terminate(host.workflowId, reason));
+          } else if (started.parentClosePolicy === 'cancel') {
+            unlessEnded(backend.cancel(host.workflowId, reason));
+          }
+        })(),
+      );
     },
 
     async childOutcome(childWorkflowId, childRunId) {
