@@ -49,6 +49,13 @@ export type {
   WorkflowOptions,
 } from './workflow/index.js';
 
+// Replay without side effects
+export { replayHistory } from './engine/index.js';
+export type { ReplayOutcome, ReplayResult } from './engine/index.js';
+
+// Serving (types only: the server module loads on the first engine.serve())
+export type { AionServer, ServeOptions } from './server/index.js';
+
 // Errors
 export {
   AionError,

@@ -577,7 +577,34 @@ export class Engine implements HandleBackend {
 
   // ---- serving ----
 
-
+  /**
+   * Serves the local HTTP API, its SSE streams and the dashboard from this
+   * process (docs/operations.md). Binds 127.0.0.1 by default; every request
+   * needs the generated bearer token, which is written with the address to
+   * `<store>/aion-server.json` (mode 0600) when the store is a directory,
+   * to `tokenFile` when given, and otherwise only returned. The server
+   * module is loaded on first use: an engine that never serves never loads
+   * it. The server closes with the engine.
+   *
+   * @param options `port` (default 0: a free port), `host` (default
+   * `'127.0.0.1'`), `tokenFile`.
+   * @returns the running server: `url`, `token`, `dashboardUrl`, `close()`.
+   * @example
+   * ```ts
+   * const server = await engine.serve({ port: 7070 });
+   * console.log(`dashboard: ${server.dashboardUrl}`);
+   * ```
+   */
+  async serve(
+    options: { readonly port?: number; readonly host?: string; readonly tokenFile?: string } = {},
+  ) {
+    const { startServer } = await import('../server/index.js');
+    const store = this.#options.store;
+    return startServer(this, {
+      ...(typeof store === 'string' ? { storeDir: store } : {}),
+      ...options,
+    });
+  }
 
   // ---- closing ----
 

@@ -17,3 +17,7 @@ export {
 // Descriptions and supervision
 export type { Residency, WorkflowDescription, WorkflowSummary } from './describe.js';
 export type { SupervisionEvent, TreeNode } from './run-hosting.js';
+
+// Replay without side effects (`aion replay`, the testing kit)
+export { replayHistory } from './replay-history.js';
+export type { ReplayOutcome, ReplayResult } from './replay-history.js';

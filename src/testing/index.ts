@@ -7,8 +7,8 @@ export { virtualClock } from '../core/index.js';
 export type { VirtualClock } from '../core/index.js';
 
 // Replay without side effects
-export { replayHistory } from './replay-history.js';
-export type { ReplayOutcome, ReplayResult } from './replay-history.js';
+export { replayHistory } from '../index.js';
+export type { ReplayOutcome, ReplayResult } from '../index.js';
 
 // Stores
 export { MemoryStore, createMemoryStoreData } from '../store/index.js';

@@ -2,7 +2,7 @@ import { InvalidArgumentError, NondeterminismError, isTerminalEventType } from '
 import type { HistoryEvent, TerminalEventType } from '../core/index.js';
 import { RunExecution, describeShape, startedEventOf } from '../run/index.js';
 import type { CommandShape, ExecutionHost, ExecutionOutcome } from '../run/index.js';
-import type { WorkflowDefinition } from '../index.js';
+import type { WorkflowDefinition } from '../workflow/index.js';
 
 /**
  * How the replayed code ended. `open` means it had not ended when history

@@ -1,0 +1,67 @@
+import { Command, CommanderError } from 'commander';
+import { reportError } from './cli-error.js';
+import type { CliIo } from './cli-io.js';
+import type { CliState, CommandDeps } from './command-context.js';
+import { registerBench } from './commands/bench-command.js';
+import { registerList } from './commands/list-command.js';
+import { registerOperate } from './commands/operate-commands.js';
+import { registerReplay } from './commands/replay-command.js';
+import { registerRun } from './commands/run-command.js';
+import { registerServe } from './commands/serve-commands.js';
+import { registerShow } from './commands/show-command.js';
+import { ExitCode } from './exit-codes.js';
+
+/**
+ * Builds the `aion` program: global options, every command, output
+ * through `io`, and no `process.exit` (errors are thrown to
+ * {@link runCli}).
+ */
+export function createProgram(io: CliIo, state: CliState): Command {
+  const program = new Command('aion')
+    .description('operate aion-ts durable workflows: run, inspect, signal, replay, watch')
+    .option('-s, --store <path>', 'the store directory', './.aion')
+    .option('--json', 'print machine-readable JSON')
+    .option('--verbose', 'print stack traces with errors')
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+    })
+    .showHelpAfterError('(see --help)')
+    .exitOverride();
+  const deps: CommandDeps = { io, state };
+  registerRun(program, deps);
+  registerServe(program, deps);
+  registerList(program, deps);
+  registerShow(program, deps);
+  registerOperate(program, deps);
+  registerReplay(program, deps);
+  registerBench(program, deps);
+  return program;
+}
+
+/**
+ * Runs `aion` with `argv` (the arguments after the program name).
+ *
+ * @returns the exit code (see {@link ExitCode}).
+ * @example
+ * ```ts
+ * const code = await runCli(['list', '--json'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const state: CliState = { exitCode: ExitCode.OK };
+  const program = createProgram(io, state);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every parse error is a usage error.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    const json = argv.includes('--json');
+    const verbose = argv.includes('--verbose');
+    return reportError(error, io, { json, verbose });
+  }
+}
