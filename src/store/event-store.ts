@@ -112,8 +112,12 @@ export interface EventStore {
   /** Every run whose status is `running` (the recovery index). */
   listNonTerminal(): Promise<RunSummary[]>;
 
-  /** Timer entries with `fireAt <= upTo`, in `fireAt` order, at most `limit`. */
-  dueTimers(upTo: number, limit?: number): Promise<TimerEntry[]>;
+  /**
+   * Timer entries with `fireAt <= upTo`, in `fireAt` order, at most `limit`,
+   * starting after `after` when given (a cursor for reading a long due list
+   * in pages).
+   */
+  dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]>;
 
   /** The `limit` earliest timer entries, in `fireAt` order. */
   nextTimers(limit: number): Promise<TimerEntry[]>;

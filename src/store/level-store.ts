@@ -229,8 +229,8 @@ export class LevelStore implements EventStore {
     return queries.listNonTerminal(this.#use().reader);
   }
 
-  async dueTimers(upTo: number, limit?: number): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#use().reader, upTo, limit);
+  async dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
+    return queries.dueTimers(this.#use().reader, upTo, limit, after);
   }
 
   async nextTimers(limit: number): Promise<TimerEntry[]> {

@@ -190,8 +190,8 @@ export class MemoryStore implements EventStore {
     return queries.listNonTerminal(this.#reader());
   }
 
-  async dueTimers(upTo: number, limit?: number): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#reader(), upTo, limit);
+  async dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
+    return queries.dueTimers(this.#reader(), upTo, limit, after);
   }
 
   async nextTimers(limit: number): Promise<TimerEntry[]> {

@@ -10,6 +10,7 @@ import {
   padTime,
   parseTimerKey,
   runKeyOfListing,
+  timerKey,
 } from './key-codec.js';
 import { corruptRecord } from './record-codec.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
@@ -80,13 +81,23 @@ export async function dueTimers(
   reader: StoreReader,
   upTo: number,
   limit?: number,
+  after?: TimerEntry,
 ): Promise<TimerEntry[]> {
   assertTime(upTo, 'upTo');
   if (limit !== undefined) assertLimit(limit, 'limit');
   if (upTo < 0) return [];
   // Every key of fireAt <= upTo sorts below `pad(upTo) + KEY_END`.
   const lt = padTime(Math.min(Math.floor(upTo), MAX_TIME)) + KEY_END;
-  const range = limit === undefined ? { lt } : { lt, limit };
+  // The smallest key above `after`'s own: it with one more, lowest, character.
+  const gte =
+    after === undefined
+      ? undefined
+      : timerKey(after.fireAt, after.workflowId, after.runId, after.timerId) + '\u0000';
+  const range = {
+    lt,
+    ...(gte === undefined ? {} : { gte }),
+    ...(limit === undefined ? {} : { limit }),
+  };
   return toEntries(await reader.indexEntries('timers', range));
 }
 

@@ -66,24 +66,34 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
   };
 
   const scanOnce = async (): Promise<void> => {
+    // One pass pages through the due entries in fireAt order with a cursor,
+    // so entries still in flight are skipped without being read again.
+    const now = clock.now();
+    let after: TimerEntry | undefined;
     for (;;) {
-      const now = clock.now();
-      const limit = batchSize + inFlight.size;
-      const due = await store.dueTimers(now, limit);
-      let fresh = 0;
+      const due = await store.dueTimers(now, batchSize, after);
       for (const entry of due) {
         if (stopped) return;
         const key = timerKey(entry);
         if (inFlight.has(key)) continue;
         inFlight.add(key);
-        fresh++;
         onDue(entry);
       }
-      if (fresh === 0 || due.length < limit) break;
+      if (due.length < batchSize) {
+        after = due[due.length - 1] ?? after;
+        break;
+      }
+      after = due[due.length - 1];
     }
-    const next = await store.nextTimers(inFlight.size + 1);
-    const upcoming = next.find((entry) => !inFlight.has(timerKey(entry)));
-    if (upcoming !== undefined) arm(Math.max(upcoming.fireAt, clock.now()));
+    // Everything due is in flight now: the next deadline is the first entry
+    // after the last one read (or the first of all, if none was due).
+    const [upcoming] =
+      after === undefined
+        ? await store.nextTimers(1)
+        : await store.dueTimers(Number.MAX_SAFE_INTEGER, 1, after);
+    if (upcoming !== undefined && !inFlight.has(timerKey(upcoming))) {
+      arm(Math.max(upcoming.fireAt, clock.now()));
+    }
   };
 
   const scan = (): void => {
