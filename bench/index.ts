@@ -70,12 +70,14 @@ async function main(): Promise<void> {
   try {
     for (const workload of selected) {
       console.error(`running ${workload.name}: ${workload.description}`);
-      rows.push(...(await workload.run(options)));
+      const produced = await workload.run(options);
+      // Printed as each workload ends, so a later one cannot hide them.
+      printTable(produced);
+      rows.push(...produced);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  printTable(rows);
   const results = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(results, { recursive: true });
   const cpu = cpus();

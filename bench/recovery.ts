@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../src/index.js';
+import { Engine, LevelStore } from '../src/index.js';
 import { recoveryDefinitions } from './recovery-workflows.js';
 import type { BenchOptions, BenchRow, Workload } from './workload.js';
 
@@ -31,6 +31,10 @@ async function run(options: BenchOptions): Promise<BenchRow[]> {
   const n = options.smoke ? 200 : 10_000;
   const dir = await mkdtemp(join(options.scratch, 'w6-'));
   await startAndKill(dir, n);
+  // Runs that ended before the kill have nothing left to recover.
+  const probe = await LevelStore.open(dir);
+  const inFlight = (await probe.listNonTerminal()).length;
+  await probe.close();
   const t0 = performance.now();
   const engine = await Engine.open({ store: dir, ...recoveryDefinitions });
   const runningS = (performance.now() - t0) / 1000;
@@ -38,24 +42,24 @@ async function run(options: BenchOptions): Promise<BenchRow[]> {
     let done = 0;
     await new Promise<void>((resolve) => {
       engine.outcomes$.subscribe(() => {
-        if (++done === n) resolve();
+        if (++done === inFlight) resolve();
       });
     });
     const allS = (performance.now() - t0) / 1000;
     return [
       {
         workload: 'W6',
-        case: `reopen after SIGKILL: ${n} runs running again`,
+        case: `reopen after SIGKILL: ${inFlight} runs in flight running again`,
         value: Number(runningS.toFixed(2)),
         unit: 's',
-        note: 'target < 2 s for 10,000',
+        note: `target < 2 s for 10,000; ${n - inFlight} of ${n} had ended before the kill`,
       },
       {
         workload: 'W6',
-        case: `reopen after SIGKILL: ${n} runs completed`,
+        case: `reopen after SIGKILL: ${inFlight} runs completed`,
         value: Number(allS.toFixed(2)),
         unit: 's',
-        note: 'includes the 3 s sleep of each run',
+        note: "includes what is left of each run's 3 s sleep",
       },
     ];
   } finally {
