@@ -36,6 +36,10 @@ export interface SupervisorClock {
   schedule(at: number, callback: () => void): CancelScheduled;
 }
 
+// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a longer delay
+// would fire at once, so a far deadline is reached in steps.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /**
  * The wall clock: `Date.now()` and `setTimeout`. Timers are not `unref`'d: a
  * restart waiting for its backoff is pending work and keeps the process
@@ -63,7 +67,7 @@ export function wallClock(): SupervisorClock {
             if (Date.now() < at) arm();
             else callback();
           },
-          Math.max(0, at - Date.now()),
+          Math.min(MAX_TIMEOUT_MS, Math.max(0, at - Date.now())),
         );
       };
       arm();

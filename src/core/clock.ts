@@ -12,6 +12,10 @@ export interface Clock {
   schedule(at: number, callback: () => void): CancelTimer;
 }
 
+// setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a longer delay
+// would fire at once, so a far deadline is reached in steps.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** The wall clock: `Date.now()` and `setTimeout`. */
 export function systemClock(): Clock {
   return {
@@ -28,7 +32,7 @@ export function systemClock(): Clock {
             if (Date.now() < at) arm();
             else callback();
           },
-          Math.max(0, at - Date.now()),
+          Math.min(MAX_TIMEOUT_MS, Math.max(0, at - Date.now())),
         );
       };
       arm();
