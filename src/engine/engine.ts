@@ -565,6 +565,12 @@ export class Engine implements HandleBackend {
   }
 
   async #runningHost(workflowId: string, runId: string): Promise<RunHost> {
+    // A resident host that has not ended is a running run: no store read.
+    const resident = this.#runs.get(workflowId, runId);
+    if (resident !== undefined && !resident.ended) {
+      this.#assertOpen();
+      return resident;
+    }
     const run = await this.#summary(workflowId, runId);
     const host = run.status === 'running' ? await this.#runs.wake(workflowId, runId) : undefined;
     if (host === undefined || host.ended) {

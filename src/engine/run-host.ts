@@ -535,7 +535,7 @@ export class RunHost implements RunActorHost {
           break;
         case 'TimerFired':
         case 'TimerCancelled':
-          this.#core.timerReleased({ ...event, fireAt: event.fireAt });
+          this.#core.timerReleased(event);
           if (event.type === 'TimerFired') this.#afterTimerFired(event.timerId);
           break;
         case 'SignalSent':

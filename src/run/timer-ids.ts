@@ -1,5 +1,3 @@
-import type { TimerKind } from '../core/index.js';
-
 /**
  * Timer ids encode who owns the timer, so replay can tell the workflow's own
  * timers (commands, delivered to code) from the engine's (retry backoff,
@@ -32,11 +30,3 @@ export function parseRetryTimer(
     ? { activityId, attempt }
     : undefined;
 }
-
-/** The kinds of timer that workflow code creates. */
-export const WORKFLOW_TIMER_KINDS: ReadonlySet<TimerKind> = new Set([
-  'sleep',
-  'timer',
-  'signal-timeout',
-  'timeout',
-]);
