@@ -1,0 +1,223 @@
+import { createIdFactory } from '../core/index.js';
+import type { Clock, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
+import type { EventStore, RunAppend, TimerEntry } from '../store/index.js';
+import { createTimerService } from '../timers/index.js';
+import type { TimerService } from '../timers/index.js';
+import type { EngineCore } from './engine-core.js';
+import type { ResolvedEngineOptions } from './engine-options.js';
+import { recoverRuns } from './recovery.js';
+import { Registry } from './registry.js';
+import { ResidentRuns } from './resident-runs.js';
+import { crashLoopBody, newRunEvents } from './run-events.js';
+import type { RunHost } from './run-host.js';
+import { createRunHosting } from './run-hosting.js';
+import type { RunHosting } from './run-hosting.js';
+import { createRunRelations } from './run-relations.js';
+import type { RunRelations } from './run-relations.js';
+import { RunStreams } from './run-streams.js';
+import { RunningIndex } from './running-index.js';
+import type { StartPlan } from './start-plan.js';
+
+const yieldToMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** What the runtime asks of the public engine: operations by workflow id. */
+export interface EngineRuntimeCallbacks {
+  signal(workflowId: string, name: string, payload: unknown): Promise<void>;
+  cancel(workflowId: string, reason?: string): Promise<void>;
+  terminate(workflowId: string, reason?: string): Promise<void>;
+  isClosing(): boolean;
+}
+
+/**
+ * The parts behind an engine and how they are wired: resident runs under
+ * the supervision tree, the timer service, relations between runs, streams
+ * and the running-run index. The public {@link Engine} validates calls and
+ * delegates here; run hosts see only the {@link EngineCore} built here.
+ */
+export class EngineRuntime {
+  readonly options: ResolvedEngineOptions;
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly ids: IdFactory;
+  readonly streams: RunStreams;
+  readonly running = new RunningIndex();
+  readonly timers: TimerService;
+  readonly hosting: RunHosting;
+  readonly runs: ResidentRuns;
+  readonly relations: RunRelations;
+  readonly core: EngineCore;
+  readonly #callbacks: EngineRuntimeCallbacks;
+
+  constructor(
+    options: ResolvedEngineOptions,
+    store: EventStore,
+    callbacks: EngineRuntimeCallbacks,
+  ) {
+    this.options = options;
+    this.store = store;
+    this.#callbacks = callbacks;
+    this.clock = options.clock;
+    this.registry = new Registry(options.workflows, options.activities);
+    this.ids = createIdFactory();
+    this.streams = new RunStreams(() => this.store);
+    this.timers = createTimerService({
+      store,
+      clock: this.clock,
+      onDue: (entry) => this.#timerDue(entry),
+      onError: (error) => this.hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+    });
+    this.hosting = createRunHosting({
+      clock: this.clock,
+      intensity: options.runIntensity,
+      backoff: options.runBackoff,
+      workflowTypes: this.registry.workflowTypes(),
+      onCrashLoop: (host, error) => this.#crashLoop(host, error),
+      stopTimers: () => this.timers.stop(),
+    });
+    this.runs = new ResidentRuns({
+      store,
+      registry: this.registry,
+      hosting: this.hosting,
+      clock: this.clock,
+      core: () => this.core,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxResidentRuns: options.maxResidentRuns,
+    });
+    this.relations = createRunRelations({
+      store,
+      wake: (workflowId, runId) => this.runs.wake(workflowId, runId),
+      signal: (workflowId, name, payload) => callbacks.signal(workflowId, name, payload),
+      cancel: (workflowId, reason) => callbacks.cancel(workflowId, reason),
+      terminate: (workflowId, reason) => callbacks.terminate(workflowId, reason),
+      report: (error) => this.hosting.report({ type: 'fault', path: ['engine'], error }),
+    });
+    this.core = this.#makeCore();
+  }
+
+  /** Recovers every non-terminal run and starts the timers (on open). */
+  recover(): Promise<void> {
+    return recoverRuns({
+      store: this.store,
+      running: this.running,
+      runs: this.runs,
+      timers: this.timers,
+      maxResidentRuns: this.options.maxResidentRuns,
+    });
+  }
+
+  /**
+   * Commits a new run's first events in one batch and hosts it once they
+   * are durable.
+   *
+   * @returns the new run's id.
+   */
+  async startRun(plan: StartPlan, after: readonly EventBody[]): Promise<string> {
+    const { def, workflowId } = plan;
+    const runId = this.ids(this.clock.now());
+    const events = newRunEvents({
+      workflowId,
+      runId,
+      workflowType: def.name,
+      input: plan.input,
+      recordedAt: this.clock.now(),
+      executionTimeoutMs: plan.timeoutMs,
+      after,
+    });
+    await this.store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+    // The execution timeout's timer is committed here, not by the run's
+    // recorder: arm it like the recorder arms the timers it commits.
+    for (const event of events) {
+      if (event.type === 'TimerStarted') this.timers.notify(event.fireAt);
+    }
+    this.#publish(events, def.name);
+    this.runs.host(def, { workflowId, runId }, events.length, events);
+    return runId;
+  }
+
+  /** Stops timers, residency and every actor, and lets in-flight appends flush. */
+  async stop(): Promise<void> {
+    this.timers.stop();
+    this.runs.stop();
+    await this.hosting.stopAll();
+    await Promise.all(
+      [...this.runs.values()].map((host) => host.recorder.idle().catch(() => undefined)),
+    );
+    this.streams.complete();
+  }
+
+  /** Publishes durable events and keeps the running-run index current. */
+  #publish(events: readonly HistoryEvent[], workflowType: string): void {
+    this.running.apply(events);
+    this.streams.publish(events, workflowType);
+  }
+
+  #published(
+    workflowType: string,
+    events: readonly HistoryEvent[],
+    extra: readonly RunAppend[],
+  ): void {
+    this.#publish(events, workflowType);
+    for (const append of extra) {
+      const first = append.events[0];
+      if (first?.type !== 'WorkflowStarted') continue;
+      this.#publish(append.events, first.workflowType);
+      const def = this.registry.findWorkflow(first.workflowType);
+      if (def === undefined || this.#callbacks.isClosing()) continue;
+      this.runs.host(def, append, append.events.length, [...append.events]);
+    }
+  }
+
+  #timerDue(entry: TimerEntry): void {
+    const host = this.runs.get(entry.workflowId, entry.runId);
+    if (host !== undefined) {
+      host.timerDue(entry);
+      return;
+    }
+    // A suspended run wakes for its timer. An entry of a run that cannot be
+    // hosted (unregistered type) stays in flight, so it is not read again
+    // until a restart.
+    this.runs.wake(entry.workflowId, entry.runId).then(
+      (woken) => woken?.timerDue(entry),
+      (error: unknown) => this.hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+    );
+  }
+
+  #crashLoop(host: RunHost, error: unknown): void {
+    host
+      .end(crashLoopBody(error, this.options.runIntensity))
+      .catch((failure: unknown) =>
+        this.hosting.report({ type: 'fault', path: ['engine'], error: failure }),
+      );
+  }
+
+  #makeCore(): EngineCore {
+    return {
+      store: this.store,
+      clock: this.clock,
+      registry: this.registry,
+      timers: this.timers,
+      newRunId: this.ids,
+      maxPayloadBytes: this.options.maxPayloadBytes,
+      onNondeterminism: this.options.onNondeterminism,
+      isClosing: () => this.#callbacks.isClosing(),
+      published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
+      timerReleased: (entry) => this.timers.release(entry),
+      runEnded: (host, terminal) => {
+        this.runs.ended(host);
+        this.relations.runEnded(host, terminal);
+      },
+      touched: (host) => this.runs.touched(host),
+      runningRunId: (workflowId) => this.running.get(workflowId),
+      sendSignal: (target, name, payload) => this.relations.sendSignal(target, name, payload),
+      cancelChild: (childWorkflowId) => this.relations.cancelChild(childWorkflowId),
+      adoptOrphan: (host) => this.relations.adoptOrphan(host),
+      childOutcome: (childWorkflowId, childRunId) =>
+        this.relations.childOutcome(childWorkflowId, childRunId),
+      stopRunActor: (workflowId, runId) => this.hosting.stop(workflowId, runId),
+      runBlocked: (workflowId, runId, error) =>
+        this.hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),
+      yieldToMicrotasks,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  AionError,
+  InvalidArgumentError,
+  WorkflowNotRunningError,
+  assertValidId,
+  checkPayload,
+} from '../core/index.js';
+import type { RunSummary } from '../store/index.js';
+import type { ResidentRuns } from './resident-runs.js';
+import type { RunHost } from './run-host.js';
+
+/** What operating a run needs from the engine. */
+export interface RunOperationsDeps {
+  readonly runs: ResidentRuns;
+  readonly maxPayloadBytes: number;
+  /** The durable summary of a run; throws `WORKFLOW_NOT_FOUND`, `ENGINE_CLOSED`. */
+  summary(workflowId: string, runId?: string): Promise<RunSummary>;
+  /** Throws `ENGINE_CLOSED` once the engine closes. */
+  assertOpen(): void;
+}
+
+/**
+ * Signals, queries, cancellation and termination of one run: each goes to
+ * the run's resident host, waking a suspended run first.
+ */
+export class RunOperations {
+  readonly #deps: RunOperationsDeps;
+
+  constructor(deps: RunOperationsDeps) {
+    this.#deps = deps;
+  }
+
+  async signal(workflowId: string, runId: string, name: string, payload: unknown): Promise<void> {
+    assertValidId(name, 'signal name');
+    checkPayload(payload, this.#deps.maxPayloadBytes, 'signal payload');
+    await this.#signalChecked(workflowId, runId, name, payload);
+  }
+
+  async #signalChecked(
+    workflowId: string,
+    runId: string,
+    name: string,
+    payload: unknown,
+  ): Promise<void> {
+    const host = await this.#runningHost(workflowId, runId);
+    try {
+      await host.recordExternal({ type: 'SignalReceived', name, payload });
+    } catch (error) {
+      // A run continuing as new hands its signals on to the next run.
+      const next = host.successorRunId;
+      if (next === undefined || !(error instanceof AionError)) throw error;
+      await host.recorder.idle();
+      await this.#signalChecked(workflowId, next, name, payload);
+    }
+  }
+
+  async query(workflowId: string, runId: string, name: string, args: unknown[]): Promise<unknown> {
+    assertValidId(name, 'query name');
+    const host = await this.#runningHost(workflowId, runId);
+    return host.query(name, args);
+  }
+
+  async cancel(workflowId: string, runId: string, reason: string): Promise<void> {
+    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    const host = await this.#runningHost(workflowId, runId);
+    if (host.ledger.cancelRequested !== undefined) return;
+    await host.recordExternal({ type: 'WorkflowCancelRequested', reason });
+  }
+
+  async terminate(workflowId: string, runId: string, reason: string): Promise<void> {
+    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    const host = await this.#runningHost(workflowId, runId);
+    await host.end({ type: 'WorkflowTerminated', reason });
+  }
+
+  async #runningHost(workflowId: string, runId: string): Promise<RunHost> {
+    const runs = this.#deps.runs;
+    // A resident host that has not ended is a running run: no store read.
+    const resident = runs.get(workflowId, runId);
+    if (resident !== undefined && !resident.ended) {
+      this.#deps.assertOpen();
+      return resident;
+    }
+    const run = await this.#deps.summary(workflowId, runId);
+    const host = run.status === 'running' ? await runs.wake(workflowId, runId) : undefined;
+    if (host === undefined || host.ended) {
+      const blocked = runs.blockedError(workflowId, runId);
+      if (blocked !== undefined) throw blocked;
+      throw new WorkflowNotRunningError(workflowId, runId, run.status);
+    }
+    return host;
+  }
+}
