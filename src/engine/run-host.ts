@@ -1,6 +1,5 @@
-import { AionError, ErrorCode, isTerminalEventType, toErrorInfo } from '../core/index.js';
+import { AionError, ErrorCode, isTerminalEventType } from '../core/index.js';
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
-import { runAttempt } from '../activities/index.js';
 import type { AttemptResult } from '../activities/index.js';
 import { RunExecution, WorkLedger, isCodeCompletion, parseRetryTimer } from '../run/index.js';
 import type {
@@ -10,7 +9,6 @@ import type {
   ExecutionHost,
   ExecutionOutcome,
   OutstandingActivity,
-  OutstandingChild,
   RunActorEvent,
   RunActorHost,
 } from '../run/index.js';
@@ -18,7 +16,10 @@ import type { RunAppend, TimerEntry } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import type { EngineCore } from './engine-core.js';
 import { terminalBody } from './outcome-events.js';
-import { attemptEvents, backoffTimer, childOutcomeBody, newRunAppend } from './run-events.js';
+import { attemptEvents, backoffTimer, childOutcomeBody } from './run-events.js';
+import { runHostedAttempt } from './run-attempts.js';
+import { findChild, planChildStart } from './run-children.js';
+import { cancelActivityBodies, closingBodies, nextRunAppend } from './run-ending.js';
 import { commandRecorder } from './command-recorder.js';
 import { Recorder } from './recorder.js';
 
@@ -229,43 +230,9 @@ export class RunHost implements RunActorHost {
 
   attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
     this.#attemptsRunning++;
-    return this.#attempt(request, signal).finally(() => {
+    return runHostedAttempt(this.#core, this.#ref(), this.ledger, request, signal).finally(() => {
       this.#attemptsRunning--;
     });
-  }
-
-  #attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
-    const activity = this.ledger.activities.get(request.activityId);
-    if (activity === undefined) {
-      return Promise.resolve({
-        ...request,
-        result: { ok: false, error: { name: 'Stale', message: 'stale' } },
-      });
-    }
-    let def;
-    try {
-      def = this.#core.registry.activity(activity.activityType);
-    } catch (error) {
-      const result = {
-        ok: false,
-        error: { ...toErrorInfo(error), nonRetryable: true },
-        heartbeatDetails: undefined,
-      };
-      return Promise.resolve({ ...request, result });
-    }
-    return runAttempt({
-      def,
-      input: activity.input,
-      workflowId: this.workflowId,
-      runId: this.runId,
-      activityId: activity.activityId,
-      attempt: request.attempt,
-      options: activity.options,
-      lastHeartbeatDetails: activity.lastHeartbeatDetails,
-      clock: this.#core.clock,
-      signal,
-      maxPayloadBytes: this.#core.maxPayloadBytes,
-    }).then((result) => ({ ...request, result }));
   }
 
   attemptDone(output: AttemptOutput): void {
@@ -377,93 +344,28 @@ export class RunHost implements RunActorHost {
   }
 
   #nextRun(input: unknown, workflowType: string | undefined): RunAppend {
-    // Signals this run never consumed are not lost: the next run receives
-    // them right after it starts, in the order they arrived.
-    const carried = this.#execution?.signals.unconsumed() ?? [];
-    return newRunAppend({
+    return nextRunAppend(this.#core, {
       workflowId: this.workflowId,
-      runId: this.#core.newRunId(this.#core.clock.now()),
+      previousRunId: this.runId,
       workflowType: workflowType ?? this.definition.name,
       input,
-      recordedAt: this.#core.clock.now(),
       parent: this.parent,
-      previousRunId: this.runId,
-      after: carried.map(({ name, payload }) => ({ type: 'SignalReceived', name, payload })),
+      carried: this.#execution?.signals.unconsumed() ?? [],
     });
   }
 
   async #recordTerminal(body: EventBody, extra?: RunAppend): Promise<void> {
-    for (const timer of this.ledger.timers.values()) {
-      this.#record({ type: 'TimerCancelled', timerId: timer.timerId, fireAt: timer.fireAt });
-    }
-    for (const activity of [...this.ledger.activities.values()]) {
-      this.actor?.send({
-        type: 'ATTEMPT.STOP',
-        activityId: activity.activityId,
-        attempt: activity.nextAttempt,
-      });
-      this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
-    }
+    for (const activity of this.ledger.activities.values()) this.#stopAttempt(activity);
+    for (const closing of closingBodies(this.ledger)) this.#record(closing);
     const terminal = this.#record(body, extra);
     await this.recorder.durable(terminal.seq);
   }
 
-  /**
-   * Records `ChildWorkflowStarted` and, in the same atomic batch, the
-   * child's own `WorkflowStarted` (with its execution timeout timer): no
-   * crash can leave one without the other. The engine hosts the child once
-   * the batch is durable.
-   */
+  /** Starts a child (see {@link planChildStart}); returns its run id. */
   #startChild(command: ChildCommand, current: boolean): string {
-    const def = this.#core.registry.workflow(command.def.name);
-    const runId = this.#core.newRunId(this.#core.clock.now());
-    if (!current) return runId;
-    const running = this.#core.runningRunId(command.workflowId);
-    if (running !== undefined) {
-      // Recorded, not thrown: replay must see the same refusal.
-      this.#record({
-        type: 'ChildWorkflowStarted',
-        childOrdinal: command.childOrdinal,
-        childWorkflowId: command.workflowId,
-        childRunId: running,
-        workflowType: def.name,
-        input: command.input,
-        parentClosePolicy: 'abandon',
-      });
-      this.#record({
-        type: 'ChildWorkflowFailed',
-        childOrdinal: command.childOrdinal,
-        childWorkflowId: command.workflowId,
-        error: {
-          name: 'WorkflowAlreadyStartedError',
-          code: ErrorCode.WORKFLOW_ALREADY_STARTED,
-          message: `workflow '${command.workflowId}' already has a running run '${running}'`,
-        },
-      });
-      return running;
-    }
-    const child = newRunAppend({
-      workflowId: command.workflowId,
-      runId,
-      workflowType: def.name,
-      input: command.input,
-      recordedAt: this.#core.clock.now(),
-      parent: { workflowId: this.workflowId, runId: this.runId },
-      executionTimeoutMs: command.executionTimeoutMs,
-    });
-    this.#record(
-      {
-        type: 'ChildWorkflowStarted',
-        childOrdinal: command.childOrdinal,
-        childWorkflowId: command.workflowId,
-        childRunId: runId,
-        workflowType: def.name,
-        input: command.input,
-        parentClosePolicy: command.parentClosePolicy,
-      },
-      child,
-    );
-    return runId;
+    const start = planChildStart(this.#core, this.#ref(), command, current);
+    for (const { body, extra } of start.records) this.#record(body, extra);
+    return start.runId;
   }
 
   /**
@@ -477,10 +379,7 @@ export class RunHost implements RunActorHost {
       this.#childEndsWhileLoading.push({ childWorkflowId, terminal });
       return;
     }
-    let child: OutstandingChild | undefined;
-    for (const candidate of this.ledger.children.values()) {
-      if (candidate.childWorkflowId === childWorkflowId) child = candidate;
-    }
+    const child = findChild(this.ledger, childWorkflowId);
     if (child === undefined) return;
     const body = childOutcomeBody(child.childOrdinal, childWorkflowId, terminal);
     if (body !== undefined) this.#record(body);
@@ -567,19 +466,8 @@ export class RunHost implements RunActorHost {
     }
     this.#cancelWhenRunning = false;
     for (const activity of [...this.ledger.activities.values()]) {
-      this.actor?.send({
-        type: 'ATTEMPT.STOP',
-        activityId: activity.activityId,
-        attempt: activity.nextAttempt,
-      });
-      const retry =
-        activity.retryTimerId === undefined
-          ? undefined
-          : this.ledger.timers.get(activity.retryTimerId);
-      if (retry !== undefined) {
-        this.#record({ type: 'TimerCancelled', timerId: retry.timerId, fireAt: retry.fireAt });
-      }
-      this.#record({ type: 'ActivityCancelled', activityId: activity.activityId });
+      this.#stopAttempt(activity);
+      for (const body of cancelActivityBodies(this.ledger, activity)) this.#record(body);
     }
     this.#cancelChildren();
   }
@@ -634,6 +522,18 @@ export class RunHost implements RunActorHost {
       },
       () => undefined,
     );
+  }
+
+  #ref(): RunRef {
+    return { workflowId: this.workflowId, runId: this.runId };
+  }
+
+  #stopAttempt(activity: OutstandingActivity): void {
+    this.actor?.send({
+      type: 'ATTEMPT.STOP',
+      activityId: activity.activityId,
+      attempt: activity.nextAttempt,
+    });
   }
 
   #startAttempt(activity: OutstandingActivity): void {
