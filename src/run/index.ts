@@ -1,5 +1,6 @@
 // Execution
-export { RunExecution, isCodeCompletion } from './run-execution.js';
+export { RunExecution } from './run-execution.js';
+export { isCodeCompletion } from './code-completions.js';
 export { attemptActorId, runActorLogic } from './run-actor-logic.js';
 export type {
   AttemptOutput,

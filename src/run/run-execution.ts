@@ -1,4 +1,4 @@
-import { AionError, ErrorCode, NondeterminismError, checkPayload } from '../core/index.js';
+import { NondeterminismError, checkPayload } from '../core/index.js';
 import type { EventOf, HistoryEvent } from '../core/index.js';
 import {
   ActivityFailedError,
@@ -15,40 +15,12 @@ import type { DeterministicRandom } from './deterministic-random.js';
 import type { ExecutionHost, ExecutionInput, ExecutionOutcome } from './execution-host.js';
 import { startedEventOf } from './execution-host.js';
 import { SignalInbox } from './signal-inbox.js';
-import { isWorkflowTimer } from './timer-ids.js';
+import { isCodeCompletion } from './code-completions.js';
+import { CompletionWaiters } from './completion-waiters.js';
+import { QueryGate } from './query-gate.js';
 import { createWorkflowContext } from './workflow-context-impl.js';
 
-interface Waiter {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-/** True for recorded events that the workflow code receives. */
-export function isCodeCompletion(event: HistoryEvent): boolean {
-  switch (event.type) {
-    case 'ActivityCompleted':
-    case 'SignalReceived':
-    case 'WorkflowCancelRequested':
-    case 'ChildWorkflowCompleted':
-    case 'ChildWorkflowFailed':
-    case 'ChildWorkflowCancelled':
-      return true;
-    case 'ActivityFailed':
-      return !event.retryable || event.nextAttemptAt === undefined;
-    case 'TimerFired':
-      return isWorkflowTimer(event.timerId);
-    default:
-      return false;
-  }
-}
-
 const never = new Promise<never>(() => undefined);
-
-function queryCommandError(what: string): AionError {
-  return new AionError(ErrorCode.QUERY_FAILED, `a query handler cannot call ctx.${what}`, {
-    details: { command: what },
-  });
-}
 
 /**
  * Drives one run of a workflow function: replays its recorded history, then
@@ -65,7 +37,9 @@ export class RunExecution {
   readonly started: EventOf<'WorkflowStarted'>;
   readonly random: DeterministicRandom;
   readonly signals = new SignalInbox();
-  readonly queries = new Map<string, (...args: unknown[]) => unknown>();
+  readonly #queryGate = new QueryGate();
+  /** Query handlers by name. */
+  readonly queries = this.#queryGate.handlers;
   #cancelController: AbortController | undefined;
   cancelReason: string | undefined;
 
@@ -75,7 +49,7 @@ export class RunExecution {
   readonly #completions: HistoryEvent[] = [];
   readonly #cancelledTimers = new Set<string>();
   readonly #activityTypes = new Map<number, string>();
-  readonly #waiters = new Map<string, Waiter>();
+  readonly #waiters = new CompletionWaiters();
   readonly #liveQueue: HistoryEvent[] = [];
   readonly #ordinals = { activity: 0, timer: 0, child: 0 };
   #commandCursor = 0;
@@ -83,9 +57,6 @@ export class RunExecution {
   #replayIndex = 0;
   #replaying: boolean;
   #pumping = false;
-  #inQuery = false;
-  /** The first command a running query handler tried, if any. */
-  #queryCommand: string | undefined;
   #lastTime: number;
   #settle!: (outcome: ExecutionOutcome) => void;
   #fail!: (error: unknown) => void;
@@ -298,24 +269,16 @@ export class RunExecution {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
     this.#cancelController?.abort(new CancelledError(reason));
-    const waiting = [...this.#waiters.entries()];
-    this.#waiters.clear();
-    for (const [, waiter] of waiting) waiter.reject(new CancelledError(reason));
+    this.#waiters.rejectAll(() => new CancelledError(reason));
     this.signals.cancelAll(new CancelledError(reason));
   }
 
   #resolve(key: string, value: unknown): void {
-    const waiter = this.#waiters.get(key);
-    if (waiter === undefined) return;
-    this.#waiters.delete(key);
-    waiter.resolve(value);
+    this.#waiters.resolve(key, value);
   }
 
   #reject(key: string, error: unknown): void {
-    const waiter = this.#waiters.get(key);
-    if (waiter === undefined) return;
-    this.#waiters.delete(key);
-    waiter.reject(error);
+    this.#waiters.reject(key, error);
   }
 
   // ---- the command funnel: allocate -> match or record -> wait -> settle ----
@@ -331,10 +294,7 @@ export class RunExecution {
    * (or discarded the promise that carried it).
    */
   assertNotInQuery(what: string): void {
-    if (this.#inQuery) {
-      this.#queryCommand ??= what;
-      throw queryCommandError(what);
-    }
+    this.#queryGate.assertNotInQuery(what);
   }
 
   /** Validates a payload the code hands to a command. */
@@ -374,9 +334,7 @@ export class RunExecution {
   /** A promise settled when the completion keyed `key` is delivered. */
   waitFor<T>(key: string): Promise<T> {
     if (this.#settled) return never;
-    return new Promise<T>((resolve, reject) => {
-      this.#waiters.set(key, { resolve: resolve, reject });
-    });
+    return this.#waiters.wait<T>(key);
   }
 
   /** Whether a workflow timer was cancelled in the recorded history. */
@@ -411,24 +369,7 @@ export class RunExecution {
    * @throws AionError QUERY_NOT_FOUND or QUERY_FAILED.
    */
   query(name: string, args: readonly unknown[]): unknown {
-    const handler = this.queries.get(name);
-    if (handler === undefined) {
-      throw new AionError(ErrorCode.QUERY_NOT_FOUND, `no query handler named '${name}'`, {
-        details: { name, known: [...this.queries.keys()] },
-      });
-    }
-    this.#inQuery = true;
-    this.#queryCommand = undefined;
-    try {
-      const answer = handler(...args);
-      if (this.#queryCommand !== undefined) throw queryCommandError(this.#queryCommand);
-      return answer;
-    } catch (cause) {
-      if (cause instanceof AionError && cause.code === ErrorCode.QUERY_FAILED) throw cause;
-      throw new AionError(ErrorCode.QUERY_FAILED, `query '${name}' failed`, { cause });
-    } finally {
-      this.#inQuery = false;
-    }
+    return this.#queryGate.run(name, args);
   }
 
   // ---- ending ----
