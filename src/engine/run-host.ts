@@ -1,14 +1,12 @@
 import { AionError, ErrorCode, isTerminalEventType } from '../core/index.js';
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
-import type { AttemptResult } from '../activities/index.js';
-import { RunExecution, WorkLedger, isCodeCompletion, parseRetryTimer } from '../run/index.js';
+import { RunExecution, WorkLedger, isCodeCompletion } from '../run/index.js';
 import type {
   AttemptOutput,
   AttemptSpawn,
   ChildCommand,
   ExecutionHost,
   ExecutionOutcome,
-  OutstandingActivity,
   RunActorEvent,
   RunActorHost,
 } from '../run/index.js';
@@ -16,8 +14,8 @@ import type { RunAppend, TimerEntry } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import type { EngineCore } from './engine-core.js';
 import { terminalBody } from './outcome-events.js';
-import { attemptEvents, backoffTimer, childOutcomeBody } from './run-events.js';
-import { runHostedAttempt } from './run-attempts.js';
+import { childOutcomeBody } from './run-events.js';
+import { RunActivities } from './run-activities.js';
 import { findChild, planChildStart } from './run-children.js';
 import { cancelActivityBodies, closingBodies, nextRunAppend } from './run-ending.js';
 import { commandRecorder } from './command-recorder.js';
@@ -58,10 +56,8 @@ export class RunHost implements RunActorHost {
   #waitingDeliveries: HistoryEvent[] = [];
   #dueWhileLoading: TimerEntry[] = [];
   #childEndsWhileLoading: Array<{ childWorkflowId: string; terminal: HistoryEvent }> = [];
-  /** Attempts of activities the code scheduled live while recovered ones wait to restart. */
-  #deferredStarts: OutstandingActivity[] | undefined;
   #ended = false;
-  #attemptsRunning = 0;
+  readonly #activities: RunActivities;
   #cancelWhenRunning = false;
   #detached = false;
   #readyWaiters: Array<() => void> = [];
@@ -82,6 +78,16 @@ export class RunHost implements RunActorHost {
       onDurable: (events, extra) => this.#onDurable(events, extra),
       onFailure: (error) => this.#execution?.crash(error),
     });
+    this.#activities = new RunActivities({
+      core,
+      ref: { workflowId: ref.workflowId, runId: ref.runId },
+      recorder: this.recorder,
+      ledger: () => this.ledger,
+      actor: () => this.actor,
+      record: (body) => this.#record(body),
+      running: () => this.phase === 'running',
+      ended: () => this.#ended,
+    });
   }
 
   /** The execution of the current incarnation, once loaded. */
@@ -98,7 +104,7 @@ export class RunHost implements RunActorHost {
     return (
       !this.#detached &&
       this.phase === 'running' &&
-      this.#attemptsRunning === 0 &&
+      this.#activities.attemptsRunning === 0 &&
       this.recorder.head === this.recorder.durableHead &&
       execution !== undefined &&
       !execution.settled &&
@@ -164,12 +170,7 @@ export class RunHost implements RunActorHost {
       history,
       host: this.#hostFor(),
     });
-    // Only the activities in flight when history was read need a restart;
-    // those the code schedules live from now on start as they are recorded,
-    // but behind the recovered ones, so that work keeps its original order.
-    const inFlight = this.ledger.runnableActivities();
-    const unarmed = this.ledger.unarmedBackoffs();
-    this.#deferredStarts = inFlight.length > 0 ? [] : undefined;
+    const recovered = this.#activities.recovering(this.ledger);
     this.#execution = execution;
     const outcome = execution.run();
     const waiting = this.#waitingDeliveries;
@@ -188,25 +189,7 @@ export class RunHost implements RunActorHost {
       const due = this.#dueWhileLoading.splice(0);
       this.#setPhase('running');
       report('running');
-      for (const activity of unarmed) {
-        const backoff = activity.unarmedBackoff;
-        if (backoff !== undefined)
-          this.#record(
-            backoffTimer(
-              activity.activityId,
-              activity.nextAttempt,
-              backoff.fireAt,
-              backoff.durationMs,
-            ),
-          );
-      }
-      const deferred = this.#deferredStarts ?? [];
-      this.#deferredStarts = undefined;
-      for (const activity of [...inFlight, ...deferred]) {
-        if (this.ledger.activities.get(activity.activityId) === activity) {
-          this.#startAttempt(activity);
-        }
-      }
+      this.#activities.resume(recovered);
       if (this.#cancelWhenRunning) this.#cancelOutstanding();
       else if (this.ledger.cancelRequested !== undefined) this.#cancelChildren();
       for (const entry of due) this.timerDue(entry);
@@ -216,7 +199,7 @@ export class RunHost implements RunActorHost {
       this.#reconcileChildren();
       if (this.parent !== undefined) this.#core.adoptOrphan(this);
     }
-    this.#deferredStarts = undefined;
+    this.#activities.recovered();
     const ended = await outcome;
     if (ended.type === 'blocked' && this.#core.onNondeterminism === 'block') {
       this.blocked = ended.error;
@@ -229,19 +212,11 @@ export class RunHost implements RunActorHost {
   }
 
   attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
-    this.#attemptsRunning++;
-    return runHostedAttempt(this.#core, this.#ref(), this.ledger, request, signal).finally(() => {
-      this.#attemptsRunning--;
-    });
+    return this.#activities.attempt(request, signal);
   }
 
   attemptDone(output: AttemptOutput): void {
-    const activity = this.ledger.activities.get(output.activityId);
-    if (activity === undefined || activity.nextAttempt !== output.attempt || this.#ended) return;
-    const result = output.result as AttemptResult;
-    for (const body of attemptEvents(activity, output.attempt, result, this.#core.clock.now())) {
-      this.#record(body);
-    }
+    this.#activities.attemptDone(output);
   }
 
   // ---- engine-driven events ----
@@ -355,7 +330,7 @@ export class RunHost implements RunActorHost {
   }
 
   async #recordTerminal(body: EventBody, extra?: RunAppend): Promise<void> {
-    for (const activity of this.ledger.activities.values()) this.#stopAttempt(activity);
+    for (const activity of this.ledger.activities.values()) this.#activities.stop(activity);
     for (const closing of closingBodies(this.ledger)) this.#record(closing);
     const terminal = this.#record(body, extra);
     await this.recorder.durable(terminal.seq);
@@ -363,7 +338,12 @@ export class RunHost implements RunActorHost {
 
   /** Starts a child (see {@link planChildStart}); returns its run id. */
   #startChild(command: ChildCommand, current: boolean): string {
-    const start = planChildStart(this.#core, this.#ref(), command, current);
+    const start = planChildStart(
+      this.#core,
+      { workflowId: this.workflowId, runId: this.runId },
+      command,
+      current,
+    );
     for (const { body, extra } of start.records) this.#record(body, extra);
     return start.runId;
   }
@@ -435,7 +415,7 @@ export class RunHost implements RunActorHost {
         case 'TimerFired':
         case 'TimerCancelled':
           this.#core.timerReleased(event);
-          if (event.type === 'TimerFired') this.#afterTimerFired(event.timerId);
+          if (event.type === 'TimerFired') this.#activities.timerFired(event.timerId);
           break;
         case 'SignalSent':
           this.#core.sendSignal(event.targetWorkflowId, event.name, event.payload);
@@ -466,7 +446,7 @@ export class RunHost implements RunActorHost {
     }
     this.#cancelWhenRunning = false;
     for (const activity of [...this.ledger.activities.values()]) {
-      this.#stopAttempt(activity);
+      this.#activities.stop(activity);
       for (const body of cancelActivityBodies(this.ledger, activity)) this.#record(body);
     }
     this.#cancelChildren();
@@ -488,13 +468,6 @@ export class RunHost implements RunActorHost {
     );
   }
 
-  #afterTimerFired(timerId: string): void {
-    const retry = parseRetryTimer(timerId);
-    if (retry === undefined) return;
-    const activity = this.ledger.activities.get(retry.activityId);
-    if (activity !== undefined && this.phase === 'running') this.#startAttempt(activity);
-  }
-
   #deliver(event: HistoryEvent): void {
     // The execution queues deliveries that arrive during its replay and
     // hands them over in order once history is exhausted.
@@ -503,44 +476,6 @@ export class RunHost implements RunActorHost {
       return;
     }
     this.#execution.deliver(event);
-  }
-
-  /**
-   * Starts an attempt once every event before its scheduling is durable: the
-   * code may have scheduled it on a completion that is not durable yet, and
-   * no effect may rest on what a crash could take back.
-   */
-  #startAttemptAfter(activity: OutstandingActivity, seq: number): void {
-    if (seq <= this.recorder.durableHead) {
-      this.#startAttempt(activity);
-      return;
-    }
-    this.recorder.durable(seq).then(
-      () => {
-        if (this.ledger.activities.get(activity.activityId) === activity)
-          this.#startAttempt(activity);
-      },
-      () => undefined,
-    );
-  }
-
-  #ref(): RunRef {
-    return { workflowId: this.workflowId, runId: this.runId };
-  }
-
-  #stopAttempt(activity: OutstandingActivity): void {
-    this.actor?.send({
-      type: 'ATTEMPT.STOP',
-      activityId: activity.activityId,
-      attempt: activity.nextAttempt,
-    });
-  }
-
-  #startAttempt(activity: OutstandingActivity): void {
-    this.actor?.send({
-      type: 'ATTEMPT.START',
-      request: { activityId: activity.activityId, attempt: activity.nextAttempt },
-    });
   }
 
   /**
@@ -553,10 +488,7 @@ export class RunHost implements RunActorHost {
       ledger: () => this.ledger,
       isCurrent: () => !this.#detached && this.#execution !== undefined && !this.#execution.settled,
       record: (body, extra) => this.#record(body, extra),
-      activityScheduled: (activity, seq) => {
-        if (this.#deferredStarts !== undefined) this.#deferredStarts.push(activity);
-        else this.#startAttemptAfter(activity, seq - 1);
-      },
+      activityScheduled: (activity, seq) => this.#activities.scheduled(activity, seq),
       startChild: (command, current) => this.#startChild(command, current),
     });
   }
