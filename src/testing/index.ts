@@ -14,6 +14,15 @@ export type { ReplayOutcome, ReplayResult } from '../index.js';
 export { MemoryStore, createMemoryStoreData } from '../store/index.js';
 export type { MemoryStoreData, MemoryStoreOptions } from '../store/index.js';
 
+// Disk faults
+export { FaultInjectingStore } from './fault-injecting-store.js';
+export type {
+  DiskFault,
+  FailOptions,
+  FaultInjectingStoreOptions,
+  FaultStats,
+} from './fault-injecting-store.js';
+
 // Conformance suite
 export { describeEventStoreConformance } from './store-conformance.js';
 export type { CorruptionTarget, StoreFactory } from './store-conformance.js';
