@@ -88,6 +88,7 @@ export type {
 // Stores
 export { LevelStore } from './store/index.js';
 export type {
+  AdmissionRelease,
   BatchInfo,
   CommitResult,
   Durability,

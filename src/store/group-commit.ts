@@ -23,6 +23,8 @@ export interface GroupCommitStats {
   failedBatches: number;
   /** The most events one batch carried. */
   largestBatch: number;
+  /** The most commits pending (queued or being written) at once. */
+  peakPending: number;
 }
 
 /** Writes one batch of commits atomically and durably; rejects if it could not. */
@@ -49,8 +51,10 @@ export class GroupCommitter {
   readonly #write: BatchWriter;
   readonly #cache: RunCache;
   readonly #maxBatchEvents: number;
+  readonly #drained: () => void;
   #queue: QueuedCommit[] = [];
   #writing = false;
+  #inFlight = 0;
   #scheduled = false;
   #idle: Array<() => void> = [];
   readonly stats: GroupCommitStats = {
@@ -59,12 +63,23 @@ export class GroupCommitter {
     events: 0,
     failedBatches: 0,
     largestBatch: 0,
+    peakPending: 0,
   };
 
-  constructor(write: BatchWriter, cache: RunCache, maxBatchEvents: number) {
+  /**
+   * @param drained called after each batch was written or failed: the
+   * queue shrank (backpressure admits waiting writers then).
+   */
+  constructor(
+    write: BatchWriter,
+    cache: RunCache,
+    maxBatchEvents: number,
+    drained: () => void = () => undefined,
+  ) {
     this.#write = write;
     this.#cache = cache;
     this.#maxBatchEvents = maxBatchEvents;
+    this.#drained = drained;
   }
 
   /** Commits waiting for a batch. */
@@ -72,9 +87,16 @@ export class GroupCommitter {
     return this.#queue.length;
   }
 
+  /** Commits not yet durable: waiting for a batch or in the batch being written. */
+  get pending(): number {
+    return this.#queue.length + this.#inFlight;
+  }
+
   /** Queues a planned commit whose heads are already reserved in the cache. */
   enqueue(commit: QueuedCommit): void {
     this.#queue.push(commit);
+    const pending = this.pending;
+    if (pending > this.stats.peakPending) this.stats.peakPending = pending;
     this.#schedule();
   }
 
@@ -95,6 +117,7 @@ export class GroupCommitter {
     if (this.#queue.length === 0) return;
     const batch = this.#take();
     this.#writing = true;
+    this.#inFlight = batch.length;
     this.#write(batch).then(
       () => this.#finish(batch, true, undefined),
       (cause: unknown) => this.#finish(batch, false, cause),
@@ -115,12 +138,14 @@ export class GroupCommitter {
 
   #finish(batch: readonly QueuedCommit[], written: boolean, cause: unknown): void {
     this.#writing = false;
+    this.#inFlight = 0;
     if (written) this.#succeed(batch);
     else this.#fail(batch, cause);
     this.#schedule();
     if (!this.#writing && this.#queue.length === 0) {
       for (const resolve of this.#idle.splice(0)) resolve();
     }
+    this.#drained();
   }
 
   #succeed(batch: readonly QueuedCommit[]): void {

@@ -1,6 +1,7 @@
 // Contract
 export type {
   CommitResult,
+  CorruptionListener,
   Durability,
   EventStore,
   ListFilter,
@@ -17,6 +18,7 @@ export type { BatchInfo } from './level-batch.js';
 export { MemoryStore, createMemoryStoreData } from './memory-store.js';
 export type { MemoryStoreData, MemoryStoreOptions } from './memory-store.js';
 export type { GroupCommitStats } from './group-commit.js';
+export type { AdmissionRelease } from './write-admission.js';
 
 // Projection and indexes (pure; shared by every store built on them)
 export { applyEvents } from './run-projection.js';

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../core/index.js';
 import { planCommit } from './commit-plan.js';
 import type {
   CommitResult,
+  CorruptionListener,
   Durability,
   EventStore,
   ListFilter,
@@ -22,6 +23,8 @@ import { levelReader, readLevelHistory, readLevelSummary } from './level-reader.
 import { assertRunIds, seqRange } from './read-args.js';
 import { decodeSummary } from './summary-codec.js';
 import { RunCache } from './run-cache.js';
+import { WriteAdmission } from './write-admission.js';
+import type { AdmissionRelease } from './write-admission.js';
 import * as queries from './run-queries.js';
 import type { StoreReader } from './run-queries.js';
 
@@ -45,6 +48,15 @@ export interface LevelStoreOptions {
    */
   readonly cacheRuns?: number;
   /**
+   * Backpressure: once this many commits are pending (queued or being
+   * written), writers from outside the engine's runs wait in
+   * {@link LevelStore.admit} until batches drain. Appends of running runs
+   * are never held (at most one per resident run is pending), so runs
+   * always finish. See docs/storage.md, "Backpressure".
+   * @default 4096
+   */
+  readonly maxPendingCommits?: number;
+  /**
    * Test and fault-injection hook, awaited before each batch is written:
    * throwing or rejecting fails that batch exactly as a LevelDB write error
    * would (`STORE_WRITE_FAILED`, nothing written); delaying holds the batch
@@ -57,6 +69,14 @@ export interface LevelStoreOptions {
 export interface LevelStoreStats extends GroupCommitStats {
   /** Commits waiting for a batch. */
   readonly queued: number;
+  /** Commits not yet durable: queued or in the batch being written. */
+  readonly pending: number;
+  /** The backpressure bound (`maxPendingCommits`). */
+  readonly maxPendingCommits: number;
+  /** Writers waiting in {@link LevelStore.admit} for room. */
+  readonly waiting: number;
+  /** The most writers that waited at once. */
+  readonly peakWaiting: number;
   /** Runs whose heads are cached. */
   readonly cachedRuns: number;
 }
@@ -66,6 +86,7 @@ interface Live {
   readonly layout: LevelLayout;
   readonly cache: RunCache;
   readonly committer: GroupCommitter;
+  readonly admission: WriteAdmission;
   readonly reader: StoreReader;
 }
 
@@ -128,6 +149,7 @@ export class LevelStore implements EventStore {
       durability,
       maxBatchEvents: positiveInteger(options.maxBatchEvents, 'maxBatchEvents', 1024),
       cacheRuns: positiveInteger(options.cacheRuns, 'cacheRuns', 50_000),
+      maxPendingCommits: positiveInteger(options.maxPendingCommits, 'maxPendingCommits', 4096),
       beforeWrite: options.beforeWrite,
     };
   }
@@ -166,13 +188,19 @@ export class LevelStore implements EventStore {
       sync: this.#options.durability === 'sync',
       beforeWrite: this.#options.beforeWrite,
     });
-    const committer = new GroupCommitter(write, cache, this.#options.maxBatchEvents);
-    const live = { layout, cache, committer, reader: levelReader(layout) };
+    const committer: GroupCommitter = new GroupCommitter(
+      write,
+      cache,
+      this.#options.maxBatchEvents,
+      () => admission.drained(),
+    );
+    const admission = new WriteAdmission(this.#options.maxPendingCommits, () => committer.pending);
+    const live = { layout, cache, committer, admission, reader: levelReader(layout) };
     // close() may have been called while opening: it then closes what we opened.
     this.#live = live;
   }
 
-  /** Counters: batches, commits and events written, queue and cache sizes. */
+  /** Counters: batches, commits and events written, queue, backpressure and cache sizes. */
   stats(): LevelStoreStats {
     const live = this.#live;
     const base = live?.committer.stats ?? {
@@ -181,8 +209,39 @@ export class LevelStore implements EventStore {
       events: 0,
       failedBatches: 0,
       largestBatch: 0,
+      peakPending: 0,
     };
-    return { ...base, queued: live?.committer.queued ?? 0, cachedRuns: live?.cache.size ?? 0 };
+    const admission = live?.admission.stats();
+    return {
+      ...base,
+      queued: live?.committer.queued ?? 0,
+      pending: live?.committer.pending ?? 0,
+      maxPendingCommits: this.#options.maxPendingCommits,
+      waiting: admission?.waiting ?? 0,
+      peakWaiting: admission?.peakWaiting ?? 0,
+      cachedRuns: live?.cache.size ?? 0,
+    };
+  }
+
+  /**
+   * Backpressure for a writer from outside the engine's runs (a start, a
+   * user's signal): resolves once fewer than `maxPendingCommits` commits
+   * are pending, in arrival order, with a release to call right after the
+   * commit was handed to {@link LevelStore.commit} (or when it will not be).
+   * Waiters are let through when the store closes; their commits then
+   * reject with `ENGINE_CLOSED`.
+   *
+   * @throws EngineClosedError before open and once close began.
+   * @example
+   * ```ts
+   * const release = await store.admit();
+   * const written = store.commit(appends);
+   * release();
+   * await written;
+   * ```
+   */
+  async admit(): Promise<AdmissionRelease> {
+    return this.#use().admission.admit();
   }
 
   commit(appends: readonly RunAppend[]): Promise<CommitResult> {
@@ -225,20 +284,25 @@ export class LevelStore implements EventStore {
     return layout.indexes.latest.get(workflowId);
   }
 
-  async listNonTerminal(): Promise<RunSummary[]> {
-    return queries.listNonTerminal(this.#use().reader);
+  async listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
+    return queries.listNonTerminal(this.#use().reader, onCorrupt);
   }
 
-  async dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#use().reader, upTo, limit, after);
+  async dueTimers(
+    upTo: number,
+    limit?: number,
+    after?: TimerEntry,
+    onCorrupt?: CorruptionListener,
+  ): Promise<TimerEntry[]> {
+    return queries.dueTimers(this.#use().reader, upTo, limit, after, onCorrupt);
   }
 
-  async nextTimers(limit: number): Promise<TimerEntry[]> {
-    return queries.nextTimers(this.#use().reader, limit);
+  async nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
+    return queries.nextTimers(this.#use().reader, limit, onCorrupt);
   }
 
-  async listRuns(filter?: ListFilter): Promise<ListPage> {
-    return queries.listRuns(this.#use().reader, filter);
+  async listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
+    return queries.listRuns(this.#use().reader, filter, onCorrupt);
   }
 
   /**
@@ -254,6 +318,7 @@ export class LevelStore implements EventStore {
     await this.#opening?.catch(() => undefined);
     const live = this.#live;
     if (live === undefined) return;
+    live.admission.close();
     await live.committer.whenIdle();
     await live.layout.db.close();
   }
