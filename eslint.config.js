@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.aion/**', 'test-output/**'] },
+  { ignores: ['dist/**', '.bench-build/**', 'node_modules/**', 'coverage/**', '.aion/**', 'test-output/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

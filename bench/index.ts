@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  const results = fileURLToPath(new URL('./results/', import.meta.url));
+  // Compiled runs live in .bench-build/bench/: results go to bench/results either way.
+  const compiled = import.meta.url.includes('/.bench-build/');
+  const results = fileURLToPath(
+    new URL(compiled ? '../../bench/results/' : './results/', import.meta.url),
+  );
   await mkdir(results, { recursive: true });
   const cpu = cpus();
   await writeFile(

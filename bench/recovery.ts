@@ -11,11 +11,16 @@ import { Engine, LevelStore } from '../src/index.js';
 import { recoveryDefinitions } from './recovery-workflows.js';
 import type { BenchOptions, BenchRow, Workload } from './workload.js';
 
-const child = fileURLToPath(new URL('./fixtures/recovery-child.ts', import.meta.url));
+// `npm run bench` runs compiled JavaScript; the smoke test runs the sources.
+const fromSource = import.meta.url.endsWith('.ts');
+const child = fileURLToPath(
+  new URL(`./fixtures/recovery-child.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+);
+const loader = fromSource ? ['--import', 'tsx'] : [];
 
 function startAndKill(dir: string, n: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, String(n)], {
+    const proc = spawn(process.execPath, [...loader, child, dir, String(n)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     proc.stdout.on('data', (chunk: Buffer) => {
