@@ -4,7 +4,7 @@ import {
   parseDuration,
   systemClock,
 } from '../core/index.js';
-import type { Clock, Duration } from '../core/index.js';
+import type { Clock, Duration, IdFactory } from '../core/index.js';
 import type { Durability, EventStore } from '../store/index.js';
 import type { ActivityDefinition, WorkflowDefinition } from '../workflow/index.js';
 import type { NondeterminismPolicy } from './engine-core.js';
@@ -25,6 +25,15 @@ export interface EngineOptions {
   readonly durability?: Durability;
   /** Time source; tests pass a virtual clock. @default the system clock */
   readonly clock?: Clock;
+  /**
+   * Source of run ids and of default workflow ids. Called with the engine
+   * clock's `now()`; must return ULIDs that increase with each call (a run's
+   * id orders it among its workflow's runs). Tests that must reproduce a run
+   * byte for byte pass a seeded factory, e.g. `monotonicFactory(prng)` from
+   * `ulid`.
+   * @default monotonic ULIDs over crypto randomness
+   */
+  readonly ids?: (seedTime?: number) => string;
   /** What replay does on nondeterminism. @default 'block' */
   readonly onNondeterminism?: NondeterminismPolicy;
   /** Largest encoded payload (inputs, results, signals). @default 2 MiB */
@@ -50,6 +59,7 @@ export interface ResolvedEngineOptions {
   readonly activities: readonly ActivityDefinition[];
   readonly durability: Durability;
   readonly clock: Clock;
+  readonly ids: IdFactory | undefined;
   readonly onNondeterminism: NondeterminismPolicy;
   readonly maxPayloadBytes: number;
   readonly runIntensity: { readonly maxRestarts: number; readonly withinMs: number };
@@ -97,6 +107,9 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   if (!Array.isArray(workflows) || !Array.isArray(activities)) {
     throw new InvalidArgumentError('workflows and activities must be arrays of definitions');
   }
+  if (options.ids !== undefined && typeof options.ids !== 'function') {
+    throw new InvalidArgumentError('ids must be a function that returns a new ULID');
+  }
   const intensity = options.runIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
   const backoff = options.runBackoff ?? { initialMs: 100, maxMs: 5_000, factor: 2 };
   const maxResidentRuns = count(options.maxResidentRuns ?? 10_000, 'maxResidentRuns', 1);
@@ -111,6 +124,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     activities,
     durability,
     clock: options.clock ?? systemClock(),
+    ids: options.ids,
     onNondeterminism,
     maxPayloadBytes: count(
       options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,

@@ -59,7 +59,7 @@ export class EngineRuntime {
     this.#callbacks = callbacks;
     this.clock = options.clock;
     this.registry = new Registry(options.workflows, options.activities);
-    this.ids = createIdFactory();
+    this.ids = options.ids ?? createIdFactory();
     this.streams = new RunStreams(() => this.store);
     this.timers = createTimerService({
       store,
