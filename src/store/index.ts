@@ -1,7 +1,6 @@
 // Contract
 export type {
   CommitResult,
-  CorruptionListener,
   Durability,
   EventStore,
   ListFilter,
