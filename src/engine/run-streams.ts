@@ -2,8 +2,11 @@ import { Observable, Subject } from 'rxjs';
 import { WorkflowNotFoundError, isTerminalEventType } from '../core/index.js';
 import type { HistoryEvent } from '../core/index.js';
 import type { EventStore } from '../store/index.js';
+import { KeyedListeners } from './keyed-listeners.js';
 import { outcomeOf } from './outcome-events.js';
 import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
+
+const runKey = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
 
 /**
  * The engine's hot streams and the per-run views built on them. Events are
@@ -16,6 +19,8 @@ export class RunStreams {
   readonly events = new Subject<HistoryEvent>();
   readonly outcomes = new Subject<OutcomeNotice>();
   readonly #store: () => EventStore;
+  readonly #runEvents = new KeyedListeners<HistoryEvent>();
+  readonly #runOutcomes = new KeyedListeners<TerminalOutcome>();
   #held: Array<{ events: readonly HistoryEvent[]; workflowType: string }> | undefined;
 
   constructor(store: () => EventStore) {
@@ -44,8 +49,12 @@ export class RunStreams {
       this.#held.push({ events, workflowType });
       return;
     }
+    const first = events[0];
+    if (first === undefined) return;
+    const key = runKey(first.workflowId, first.runId);
     for (const event of events) {
       this.events.next(event);
+      this.#runEvents.emit(key, event);
       if (isTerminalEventType(event.type)) {
         const outcome = outcomeOf(event);
         if (outcome !== undefined) {
@@ -55,6 +64,7 @@ export class RunStreams {
             workflowType,
             outcome,
           });
+          this.#runOutcomes.emit(key, outcome);
         }
       }
     }
@@ -82,9 +92,7 @@ export class RunStreams {
       };
       // Subscribe to live outcomes first, then read the store: whichever
       // sees the outcome first emits it, and nothing falls in between.
-      const live = this.outcomes.subscribe((notice) => {
-        if (notice.workflowId === workflowId && notice.runId === runId) emit(notice.outcome);
-      });
+      const unlisten = this.#runOutcomes.add(runKey(workflowId, runId), emit);
       this.storedOutcome(workflowId, runId).then(
         (outcome) => {
           if (outcome !== undefined) emit(outcome);
@@ -93,7 +101,7 @@ export class RunStreams {
           if (!done) subscriber.error(error);
         },
       );
-      return () => live.unsubscribe();
+      return unlisten;
     });
   }
 
@@ -109,8 +117,7 @@ export class RunStreams {
         subscriber.next(event);
         if (isTerminalEventType(event.type)) subscriber.complete();
       };
-      const live = this.events.subscribe((event) => {
-        if (event.workflowId !== workflowId || event.runId !== runId) return;
+      const unlisten = this.#runEvents.add(runKey(workflowId, runId), (event) => {
         if (caughtUp) emit(event);
         else pending.push(event);
       });
@@ -125,8 +132,13 @@ export class RunStreams {
           pending.length = 0;
         })
         .catch((error: unknown) => subscriber.error(error));
-      return () => live.unsubscribe();
+      return unlisten;
     });
+  }
+
+  /** Runs with a per-run subscriber (for leak checks). */
+  get watchedRuns(): number {
+    return Math.max(this.#runEvents.size, this.#runOutcomes.size);
   }
 
   complete(): void {
