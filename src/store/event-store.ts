@@ -1,4 +1,4 @@
-import type { HistoryEvent, RunRef, WorkflowStatus } from '../core/index.js';
+import type { HistoryEvent, RunRef, StoreError, WorkflowStatus } from '../core/index.js';
 import type { AdmissionRelease } from './write-admission.js';
 
 /**
@@ -74,6 +74,15 @@ export interface ListPage {
   readonly next?: string;
 }
 
+/**
+ * Receives each damaged record that a tolerant read skipped: a
+ * `STORE_CORRUPT` {@link StoreError} whose `details.key` names the record
+ * and whose `details.workflowId` / `details.runId` name its run when the key
+ * still tells. Reads that take one go on past damaged records; without one
+ * they reject with the first.
+ */
+export type CorruptionListener = (error: StoreError) => void;
+
 /** `'sync'`: fsync each batch before acknowledging. `'relaxed'`: no fsync. */
 export type Durability = 'sync' | 'relaxed';
 
@@ -105,7 +114,13 @@ export interface EventStore {
    */
   admit?(): Promise<AdmissionRelease>;
 
-  /** Events of one run with `fromSeq <= seq <= toSeq`, in order; `[]` for an unknown run. */
+  /**
+   * Events of one run with `fromSeq <= seq <= toSeq`, in order; `[]` for an
+   * unknown run.
+   *
+   * @throws StoreError `STORE_CORRUPT` when an event in the range cannot be
+   * decoded, or a key in it is damaged or missing (a gap in the seqs).
+   */
   readHistory(
     workflowId: string,
     runId: string,
@@ -113,27 +128,32 @@ export interface EventStore {
     toSeq?: number,
   ): Promise<HistoryEvent[]>;
 
-  /** The summary of one run, or `undefined`. */
+  /** The summary of one run, or `undefined`; `STORE_CORRUPT` when it cannot be decoded. */
   getRun(workflowId: string, runId: string): Promise<RunSummary | undefined>;
 
   /** The run id of the latest run of a workflow id, or `undefined`. */
   getLatestRunId(workflowId: string): Promise<string | undefined>;
 
   /** Every run whose status is `running` (the recovery index). */
-  listNonTerminal(): Promise<RunSummary[]>;
+  listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]>;
 
   /**
    * Timer entries with `fireAt <= upTo`, in `fireAt` order, at most `limit`,
    * starting after `after` when given (a cursor for reading a long due list
    * in pages).
    */
-  dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]>;
+  dueTimers(
+    upTo: number,
+    limit?: number,
+    after?: TimerEntry,
+    onCorrupt?: CorruptionListener,
+  ): Promise<TimerEntry[]>;
 
   /** The `limit` earliest timer entries, in `fireAt` order. */
-  nextTimers(limit: number): Promise<TimerEntry[]>;
+  nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]>;
 
   /** Runs by status, type and start time, newest first, with a cursor. */
-  listRuns(filter?: ListFilter): Promise<ListPage>;
+  listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage>;
 
   /** Flushes queued commits and releases the store. Idempotent. */
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 // Contract
 export type {
   CommitResult,
+  CorruptionListener,
   Durability,
   EventStore,
   ListFilter,

@@ -51,6 +51,18 @@ export function seqOfHistoryKey(key: string): number {
   return Number(key.slice(key.length - SEQ_WIDTH));
 }
 
+/** Reads a history key back into its parts; `undefined` unless it is one. */
+export function parseHistoryKey(
+  key: string,
+): { workflowId: string; runId: string; seq: number } | undefined {
+  const parts = key.split(KEY_SEPARATOR);
+  if (parts.length !== 3) return undefined;
+  const [workflowId, runId, seq] = parts as [string, string, string];
+  if (seq.length !== SEQ_WIDTH || !/^\d+$/.test(seq)) return undefined;
+  if (workflowId.length === 0 || runId.length === 0) return undefined;
+  return { workflowId, runId, seq: Number(seq) };
+}
+
 /** `fireAt · workflowId · runId · timerId`: the key of a due-timer entry. */
 export function timerKey(
   fireAt: number,
@@ -63,14 +75,21 @@ export function timerKey(
   );
 }
 
-/** Reads a due-timer key back into its entry. */
+/** Reads a due-timer key back into its entry; `undefined` unless the key is one exactly. */
 export function parseTimerKey(key: string): TimerEntry | undefined {
   const parts = key.split(KEY_SEPARATOR);
-  if (parts.length !== 4) return undefined;
+  if (parts.length !== 4 || parts.some((part) => part.length === 0)) return undefined;
   const [fireAt, workflowId, runId, timerId] = parts as [string, string, string, string];
-  const at = Number(fireAt);
-  if (!isKeyNumber(at)) return undefined;
+  const at = parseTime(fireAt);
+  if (at === undefined) return undefined;
   return { fireAt: at, workflowId, runId, timerId };
+}
+
+/** A fixed-width time part back to its number; `undefined` unless it is one exactly. */
+function parseTime(part: string): number | undefined {
+  if (part.length !== TIME_WIDTH || !/^\d+$/.test(part)) return undefined;
+  const at = Number(part);
+  return isKeyNumber(at) ? at : undefined;
 }
 
 /**
@@ -99,24 +118,43 @@ export function listingEnd(group: string): string {
   return group + KEY_END;
 }
 
-/** The `workflowId · runId` a listing key points at. */
+/** The `workflowId · runId` a listing key points at; `undefined` unless it is one exactly. */
 export function runKeyOfListing(key: string): string | undefined {
   const parts = key.split(KEY_SEPARATOR);
   if (parts.length !== 4) return undefined;
-  return runKey(parts[2] as string, parts[3] as string);
+  const [, startedAt, workflowId, runId] = parts as [string, string, string, string];
+  if (parseTime(startedAt) === undefined || workflowId.length === 0 || runId.length === 0) {
+    return undefined;
+  }
+  return runKey(workflowId, runId);
 }
 
-/** Splits a run key into its ids. */
+/** Splits a run key into its ids; `undefined` unless it is one exactly. */
 export function parseRunKey(key: string): { workflowId: string; runId: string } | undefined {
-  const at = key.indexOf(KEY_SEPARATOR);
-  if (at < 0) return undefined;
-  return { workflowId: key.slice(0, at), runId: key.slice(at + 1) };
+  const parts = key.split(KEY_SEPARATOR);
+  if (parts.length !== 2) return undefined;
+  const [workflowId, runId] = parts as [string, string];
+  if (workflowId.length === 0 || runId.length === 0) return undefined;
+  return { workflowId, runId };
 }
 
 /**
  * A printable form of a stored key (`history/wf-1/01H.../0000000003`), for
- * error messages and `details.key` of `STORE_CORRUPT`.
+ * error messages and `details.key` of `STORE_CORRUPT`. Parts are joined by
+ * `/`; control characters a damaged key may hold are escaped (`\x07`), so
+ * the form prints on one line.
  */
 export function describeKey(sublevel: string, key: string): string {
-  return sublevel + '/' + key.split(KEY_SEPARATOR).join('/');
+  return sublevel + '/' + key.split(KEY_SEPARATOR).map(escapeControls).join('/');
+}
+
+/**
+ * Escapes C0 and C1 control characters and DEL as `\xNN`, and U+FFFD (what
+ * undecodable UTF-8 in a damaged key reads as) as `\ufffd`.
+ */
+function escapeControls(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\ufffd]/g,
+    (c) => (c === '\ufffd' ? '\\ufffd' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+  );
 }

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../core/index.js';
 import { planCommit } from './commit-plan.js';
 import type {
   CommitResult,
+  CorruptionListener,
   Durability,
   EventStore,
   ListFilter,
@@ -283,20 +284,25 @@ export class LevelStore implements EventStore {
     return layout.indexes.latest.get(workflowId);
   }
 
-  async listNonTerminal(): Promise<RunSummary[]> {
-    return queries.listNonTerminal(this.#use().reader);
+  async listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
+    return queries.listNonTerminal(this.#use().reader, onCorrupt);
   }
 
-  async dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#use().reader, upTo, limit, after);
+  async dueTimers(
+    upTo: number,
+    limit?: number,
+    after?: TimerEntry,
+    onCorrupt?: CorruptionListener,
+  ): Promise<TimerEntry[]> {
+    return queries.dueTimers(this.#use().reader, upTo, limit, after, onCorrupt);
   }
 
-  async nextTimers(limit: number): Promise<TimerEntry[]> {
-    return queries.nextTimers(this.#use().reader, limit);
+  async nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
+    return queries.nextTimers(this.#use().reader, limit, onCorrupt);
   }
 
-  async listRuns(filter?: ListFilter): Promise<ListPage> {
-    return queries.listRuns(this.#use().reader, filter);
+  async listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
+    return queries.listRuns(this.#use().reader, filter, onCorrupt);
   }
 
   /**

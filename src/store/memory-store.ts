@@ -4,6 +4,7 @@ import { planCommit } from './commit-plan.js';
 import type { CommitPlan } from './commit-plan.js';
 import type {
   CommitResult,
+  CorruptionListener,
   EventStore,
   ListFilter,
   ListPage,
@@ -13,10 +14,10 @@ import type {
 } from './event-store.js';
 import { INDEX_NAMES } from './index-changes.js';
 import type { IndexName } from './index-changes.js';
-import { historyKey, runKey, seqOfHistoryKey } from './key-codec.js';
+import { historyKey, runKey } from './key-codec.js';
 import { assertRunIds, seqRange } from './read-args.js';
-import { decodeEvent } from './record-codec.js';
-import { decodeSummary, encodeSummary } from './summary-codec.js';
+import { decodeHistory } from './record-codec.js';
+import { decodeSummary, encodeSummary, summarySlot } from './summary-codec.js';
 import * as queries from './run-queries.js';
 import type { StoreReader } from './run-queries.js';
 import { SortedMap } from './sorted-map.js';
@@ -164,9 +165,7 @@ export class MemoryStore implements EventStore {
         gte: historyKey(workflowId, runId, range.from),
         lte: historyKey(workflowId, runId, range.to),
       });
-      return entries.map(([key, bytes]) =>
-        decodeEvent(key, bytes, workflowId, runId, seqOfHistoryKey(key)),
-      );
+      return decodeHistory(entries, workflowId, runId, range.from);
     });
   }
 
@@ -186,20 +185,25 @@ export class MemoryStore implements EventStore {
     });
   }
 
-  async listNonTerminal(): Promise<RunSummary[]> {
-    return queries.listNonTerminal(this.#reader());
+  async listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
+    return queries.listNonTerminal(this.#reader(), onCorrupt);
   }
 
-  async dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#reader(), upTo, limit, after);
+  async dueTimers(
+    upTo: number,
+    limit?: number,
+    after?: TimerEntry,
+    onCorrupt?: CorruptionListener,
+  ): Promise<TimerEntry[]> {
+    return queries.dueTimers(this.#reader(), upTo, limit, after, onCorrupt);
   }
 
-  async nextTimers(limit: number): Promise<TimerEntry[]> {
-    return queries.nextTimers(this.#reader(), limit);
+  async nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
+    return queries.nextTimers(this.#reader(), limit, onCorrupt);
   }
 
-  async listRuns(filter?: ListFilter): Promise<ListPage> {
-    return queries.listRuns(this.#reader(), filter);
+  async listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
+    return queries.listRuns(this.#reader(), filter, onCorrupt);
   }
 
   /** Closes the store and releases its tables for a new MemoryStore. Idempotent. */
@@ -220,7 +224,13 @@ export class MemoryStore implements EventStore {
     const { indexes } = this.data;
     return {
       indexEntries: (index, range) => settle(() => indexes[index].range(range)),
-      summaries: (keys) => settle(() => keys.map((key) => this.#head(key))),
+      summaries: (keys) =>
+        settle(() =>
+          keys.map((key) => {
+            const bytes = this.data.runs.get(key);
+            return bytes === undefined ? undefined : summarySlot(key, bytes);
+          }),
+        ),
     };
   }
 }

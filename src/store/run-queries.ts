@@ -1,6 +1,17 @@
-import { InvalidArgumentError, WORKFLOW_STATUSES, assertValidId } from '../core/index.js';
+import {
+  InvalidArgumentError,
+  StoreError,
+  WORKFLOW_STATUSES,
+  assertValidId,
+} from '../core/index.js';
 import type { WorkflowStatus } from '../core/index.js';
-import type { ListFilter, ListPage, RunSummary, TimerEntry } from './event-store.js';
+import type {
+  CorruptionListener,
+  ListFilter,
+  ListPage,
+  RunSummary,
+  TimerEntry,
+} from './event-store.js';
 import type { IndexName } from './index-changes.js';
 import {
   KEY_END,
@@ -8,11 +19,14 @@ import {
   listingEnd,
   listingFrom,
   padTime,
+  parseRunKey,
   parseTimerKey,
   runKeyOfListing,
   timerKey,
 } from './key-codec.js';
+import { INDEX_SUBLEVELS } from './level-layout.js';
 import { corruptRecord } from './record-codec.js';
+import type { CorruptRun } from './record-codec.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 
 /** A key range over one index, with level's iterator semantics. */
@@ -31,8 +45,32 @@ export interface KeyRange {
 export interface StoreReader {
   /** `[key, value]` entries of an index within `range`, in key order (or reversed). */
   indexEntries(index: IndexName, range: KeyRange): Promise<Array<[string, string]>>;
-  /** Run summaries by run key, `undefined` where none is stored. */
-  summaries(keys: readonly string[]): Promise<Array<RunSummary | undefined>>;
+  /**
+   * Run summaries by run key: `undefined` where none is stored, the
+   * `STORE_CORRUPT` error where the stored one cannot be decoded (one
+   * damaged summary must not hide the others).
+   */
+  summaries(keys: readonly string[]): Promise<SummarySlot[]>;
+}
+
+/** One answer of {@link StoreReader.summaries}. */
+export type SummarySlot = RunSummary | undefined | StoreError;
+
+/**
+ * What a read does with a damaged record: hand it to the caller's listener
+ * and go on, or, without a listener, reject with it (the read cannot give a
+ * whole answer).
+ */
+function reporter(onCorrupt: CorruptionListener | undefined): (error: StoreError) => void {
+  return (error) => {
+    if (onCorrupt === undefined) throw error;
+    onCorrupt(error);
+  };
+}
+
+/** A damaged entry of an index, with its run when the key still names one. */
+function corruptEntry(index: IndexName, key: string, why: string, run?: CorruptRun): StoreError {
+  return corruptRecord(INDEX_SUBLEVELS[index], key, why, undefined, run);
 }
 
 /** The default page size of {@link listRuns}. */
@@ -54,34 +92,96 @@ function assertTime(value: unknown, what: string): asserts value is number {
   }
 }
 
-/** Every run in the non-terminal index, with its summary. */
-export async function listNonTerminal(reader: StoreReader): Promise<RunSummary[]> {
-  const entries = await reader.indexEntries('nonTerminal', {});
-  const summaries = await reader.summaries(entries.map(([key]) => key));
-  const out: RunSummary[] = [];
-  summaries.forEach((summary, i) => {
-    if (summary === undefined) {
-      throw corruptRecord('nonTerminal', entries[i]?.[0] ?? '', 'it names a run with no summary');
+/**
+ * Every run in the non-terminal index that is running, with its summary.
+ * Damaged entries and summaries go to `onCorrupt` (see {@link reporter}).
+ */
+export async function listNonTerminal(
+  reader: StoreReader,
+  onCorrupt?: CorruptionListener,
+): Promise<RunSummary[]> {
+  const report = reporter(onCorrupt);
+  const keys: string[] = [];
+  for (const [key] of await reader.indexEntries('nonTerminal', {})) {
+    if (parseRunKey(key) === undefined) {
+      report(corruptEntry('nonTerminal', key, 'the key is not a run key'));
+    } else {
+      keys.push(key);
     }
-    if (summary.status === 'running') out.push(summary);
+  }
+  const slots = await reader.summaries(keys);
+  const out: RunSummary[] = [];
+  slots.forEach((slot, i) => {
+    if (slot instanceof StoreError) {
+      report(slot);
+    } else if (slot === undefined) {
+      const key = keys[i] as string;
+      report(corruptEntry('nonTerminal', key, 'it names a run with no summary', parseRunKey(key)));
+    } else if (slot.status === 'running') {
+      out.push(slot);
+    }
   });
   return out;
 }
 
-function toEntries(entries: ReadonlyArray<[string, string]>): TimerEntry[] {
-  return entries.map(([key]) => {
-    const entry = parseTimerKey(key);
-    if (entry === undefined) throw corruptRecord('timers', key, 'the key is malformed');
-    return entry;
-  });
+/** The run a damaged timer key names, when its id parts survived. */
+function runOfTimerKey(key: string): CorruptRun | undefined {
+  const parts = key.split(KEY_SEPARATOR);
+  const [, workflowId, runId] = parts;
+  if (parts.length !== 4 || !workflowId || !runId) return undefined;
+  return { workflowId, runId };
 }
 
-/** Timer entries with `fireAt <= upTo`, earliest first, at most `limit`. */
+/**
+ * Reads timer entries within `range`, at most `range.limit` valid ones.
+ * Damaged keys are reported and read past: a page cut short by one would
+ * look like the end of the due entries to the timer service, which would
+ * then stop paging and leave later timers unarmed.
+ */
+async function readTimers(
+  reader: StoreReader,
+  range: KeyRange,
+  onCorrupt: CorruptionListener | undefined,
+): Promise<TimerEntry[]> {
+  const report = reporter(onCorrupt);
+  const out: TimerEntry[] = [];
+  let gte = range.gte;
+  for (;;) {
+    const wanted = range.limit === undefined ? undefined : range.limit - out.length;
+    const entries = await reader.indexEntries('timers', {
+      ...(gte === undefined ? {} : { gte }),
+      ...(range.lt === undefined ? {} : { lt: range.lt }),
+      ...(wanted === undefined ? {} : { limit: wanted }),
+    });
+    let skipped = false;
+    for (const [key] of entries) {
+      const entry = parseTimerKey(key);
+      if (entry !== undefined) {
+        out.push(entry);
+        continue;
+      }
+      skipped = true;
+      report(corruptEntry('timers', key, 'the key is not a timer key', runOfTimerKey(key)));
+    }
+    const last = entries[entries.length - 1];
+    if (!skipped || wanted === undefined || entries.length < wanted || last === undefined) {
+      return out;
+    }
+    // The smallest key above the last one read.
+    gte = last[0] + KEY_SEPARATOR;
+  }
+}
+
+/**
+ * Timer entries with `fireAt <= upTo`, earliest first, at most `limit`;
+ * damaged keys go to `onCorrupt`.
+ */
 export async function dueTimers(
   reader: StoreReader,
   upTo: number,
   limit?: number,
   after?: TimerEntry,
+  onCorrupt?: CorruptionListener,
 ): Promise<TimerEntry[]> {
   assertTime(upTo, 'upTo');
   if (limit !== undefined) assertLimit(limit, 'limit');
@@ -98,13 +198,17 @@ export async function dueTimers(
     ...(gte === undefined ? {} : { gte }),
     ...(limit === undefined ? {} : { limit }),
   };
-  return toEntries(await reader.indexEntries('timers', range));
+  return readTimers(reader, range, onCorrupt);
 }
 
-/** The `limit` earliest timer entries. */
-export async function nextTimers(reader: StoreReader, limit: number): Promise<TimerEntry[]> {
+/** The `limit` earliest timer entries; damaged keys go to `onCorrupt`. */
+export async function nextTimers(
+  reader: StoreReader,
+  limit: number,
+  onCorrupt?: CorruptionListener,
+): Promise<TimerEntry[]> {
   assertLimit(limit, 'limit');
-  return toEntries(await reader.indexEntries('timers', { limit }));
+  return readTimers(reader, { limit }, onCorrupt);
 }
 
 interface ListPlan {
@@ -134,8 +238,13 @@ function planList(filter: ListFilter): ListPlan {
  *
  * A status and type filter walks the status index and filters on the type it
  * stores as the entry's value, without reading summaries of other types.
+ * Damaged entries and summaries go to `onCorrupt` (see {@link reporter}).
  */
-export async function listRuns(reader: StoreReader, filter: ListFilter = {}): Promise<ListPage> {
+export async function listRuns(
+  reader: StoreReader,
+  filter: ListFilter = {},
+  onCorrupt?: CorruptionListener,
+): Promise<ListPage> {
   const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
   assertLimit(limit, 'limit');
   if (limit > MAX_LIST_LIMIT) {
@@ -165,15 +274,7 @@ export async function listRuns(reader: StoreReader, filter: ListFilter = {}): Pr
   }
   const keys = await collectKeys(reader, plan, gte, lt, limit + 1);
   const page = keys.slice(0, limit);
-  const summaries = await reader.summaries(page.map(runKeyOfListingOrThrow(plan.index)));
-  const items: RunSummary[] = [];
-  for (const summary of summaries) {
-    // A run may have moved to another status after the index was read.
-    if (summary === undefined || (plan.status !== undefined && summary.status !== plan.status)) {
-      continue;
-    }
-    items.push(summary);
-  }
+  const items = await summariesOfListing(reader, plan, page, reporter(onCorrupt), onCorrupt);
   const last = page[page.length - 1];
   if (keys.length > limit && last !== undefined) {
     return { items, next: encodeCursor({ index: plan.index, key: last }) };
@@ -181,12 +282,47 @@ export async function listRuns(reader: StoreReader, filter: ListFilter = {}): Pr
   return { items };
 }
 
-function runKeyOfListingOrThrow(index: IndexName): (key: string) => string {
-  return (key) => {
+/**
+ * The summaries a page of listing keys names. A damaged key or summary is
+ * reported and left out of the page (the cursor still moves past it).
+ */
+async function summariesOfListing(
+  reader: StoreReader,
+  plan: ListPlan,
+  page: readonly string[],
+  report: (error: StoreError) => void,
+  onCorrupt: CorruptionListener | undefined,
+): Promise<RunSummary[]> {
+  const listed: string[] = [];
+  const runKeys: string[] = [];
+  for (const key of page) {
     const run = runKeyOfListing(key);
-    if (run === undefined) throw corruptRecord(index, key, 'the key is malformed');
-    return run;
-  };
+    if (run === undefined) {
+      report(corruptEntry(plan.index, key, 'the key is not a listing key'));
+    } else {
+      listed.push(key);
+      runKeys.push(run);
+    }
+  }
+  const slots = await reader.summaries(runKeys);
+  const items: RunSummary[] = [];
+  slots.forEach((slot, i) => {
+    if (slot instanceof StoreError) {
+      report(slot);
+    } else if (slot === undefined) {
+      // Index entries and summaries are written in one batch and runs are
+      // never deleted: an entry without a summary is damage. Without a
+      // listener it is left out, as it always was.
+      const run = parseRunKey(runKeys[i] as string);
+      onCorrupt?.(
+        corruptEntry(plan.index, listed[i] as string, 'it names a run with no summary', run),
+      );
+    } else if (plan.status === undefined || slot.status === plan.status) {
+      // A run may have moved to another status after the index was read.
+      items.push(slot);
+    }
+  });
+  return items;
 }
 
 /** Up to `wanted` matching listing keys, newest first, reading in chunks when filtering. */

@@ -1,4 +1,4 @@
-import { WORKFLOW_STATUSES, decode, encode } from '../core/index.js';
+import { StoreError, WORKFLOW_STATUSES, decode, encode } from '../core/index.js';
 import type { EventType, WorkflowStatus } from '../core/index.js';
 import type { RunSummary } from './event-store.js';
 import { parseRunKey } from './key-codec.js';
@@ -106,20 +106,20 @@ const CHECKS: ReadonlyArray<(v: unknown) => boolean> = [
  * decode to a summary tuple.
  */
 export function decodeSummary(key: string, bytes: Uint8Array): RunSummary {
+  const ids = parseRunKey(key);
   let value: unknown;
   try {
     value = decode(bytes);
   } catch (cause) {
-    throw corruptRecord('runs', key, 'it cannot be decoded', cause);
+    throw corruptRecord('runs', key, 'it cannot be decoded', cause, ids);
   }
-  const ids = parseRunKey(key);
   if (
     ids === undefined ||
     !Array.isArray(value) ||
     value.length !== CHECKS.length ||
     !CHECKS.every((ok, i) => ok(value[i]))
   ) {
-    throw corruptRecord('runs', key, 'it does not hold a run summary');
+    throw corruptRecord('runs', key, 'it does not hold a run summary', undefined, ids);
   }
   const t = value as unknown[];
   const s: Mutable<RunSummary> = {
@@ -141,4 +141,17 @@ export function decodeSummary(key: string, bytes: Uint8Array): RunSummary {
   if (t[7] !== null) s.previousRunId = t[7] as string;
   if (t[8] !== null) s.nextRunId = t[8] as string;
   return Object.freeze(s);
+}
+
+/**
+ * {@link decodeSummary} for reads of many summaries: a damaged one comes
+ * back as its `STORE_CORRUPT` error instead of failing the others.
+ */
+export function summarySlot(key: string, bytes: Uint8Array): RunSummary | StoreError {
+  try {
+    return decodeSummary(key, bytes);
+  } catch (error) {
+    if (error instanceof StoreError) return error;
+    throw error;
+  }
 }

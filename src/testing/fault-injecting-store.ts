@@ -2,6 +2,7 @@ import { ErrorCode, InvalidArgumentError, StoreError, systemClock } from '../cor
 import type { Clock, HistoryEvent } from '../core/index.js';
 import type {
   CommitResult,
+  CorruptionListener,
   EventStore,
   ListFilter,
   ListPage,
@@ -189,20 +190,25 @@ export class FaultInjectingStore implements EventStore {
     return this.inner.getLatestRunId(workflowId);
   }
 
-  listNonTerminal(): Promise<RunSummary[]> {
-    return this.inner.listNonTerminal();
+  listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
+    return this.inner.listNonTerminal(onCorrupt);
   }
 
-  dueTimers(upTo: number, limit?: number, after?: TimerEntry): Promise<TimerEntry[]> {
-    return this.inner.dueTimers(upTo, limit, after);
+  dueTimers(
+    upTo: number,
+    limit?: number,
+    after?: TimerEntry,
+    onCorrupt?: CorruptionListener,
+  ): Promise<TimerEntry[]> {
+    return this.inner.dueTimers(upTo, limit, after, onCorrupt);
   }
 
-  nextTimers(limit: number): Promise<TimerEntry[]> {
-    return this.inner.nextTimers(limit);
+  nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
+    return this.inner.nextTimers(limit, onCorrupt);
   }
 
-  listRuns(filter?: ListFilter): Promise<ListPage> {
-    return this.inner.listRuns(filter);
+  listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
+    return this.inner.listRuns(filter, onCorrupt);
   }
 
   /** Closes the wrapped store. */
