@@ -13,8 +13,6 @@ export interface AttemptRequest {
   readonly options: ResolvedActivityOptions;
   readonly lastHeartbeatDetails: unknown;
   readonly clock: Clock;
-  /** Aborts the attempt from outside (cancellation, termination, shutdown). */
-  readonly signal?: AbortSignal;
   /** Largest result payload in bytes. */
   readonly maxPayloadBytes?: number;
 }
@@ -24,13 +22,26 @@ export type AttemptResult =
   | { readonly ok: true; readonly result: unknown }
   | { readonly ok: false; readonly error: ErrorInfo; readonly heartbeatDetails: unknown };
 
+/** An attempt under way. */
+export interface RunningAttempt {
+  /** How the attempt ended; never rejects. */
+  readonly done: Promise<AttemptResult>;
+  /**
+   * Aborts the attempt from outside (cancellation, termination, shutdown):
+   * `actx.signal` aborts with `reason` and `done` resolves as a failure at
+   * once, without waiting for the function.
+   */
+  readonly abort: (reason: unknown) => void;
+}
+
 /**
- * Runs one attempt of an activity with its timeout and heartbeat watchdogs.
- * Both watchdogs abort `actx.signal` and end the attempt as a retryable
- * failure (`ACTIVITY_TIMEOUT`, `HEARTBEAT_TIMEOUT`) without waiting for the
- * function, which may ignore the signal.
+ * Starts one attempt of an activity with its timeout and heartbeat
+ * watchdogs. Both watchdogs abort `actx.signal` and end the attempt as a
+ * retryable failure (`ACTIVITY_TIMEOUT`, `HEARTBEAT_TIMEOUT`) without
+ * waiting for the function, which may ignore the signal. No AbortController
+ * is made unless the function reads `actx.signal`.
  */
-export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
+export function startAttempt(request: AttemptRequest): RunningAttempt {
   const { def, clock, options } = request;
   // Most activities never read `actx.signal`: its AbortController is made on
   // first read, already aborted if the attempt was by then.
@@ -62,7 +73,6 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
     settled = true;
     cancelTimeout?.();
     cancelHeartbeat?.();
-    request.signal?.removeEventListener('abort', onOuterAbort);
     settle(result);
   };
   const failWith = (code: ErrorCode, message: string): void => {
@@ -78,17 +88,11 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
       failWith(ErrorCode.HEARTBEAT_TIMEOUT, `no heartbeat for ${ms} ms`),
     );
   };
-  function onOuterAbort(): void {
-    const reason: unknown = request.signal?.reason;
+  const abortFromOutside = (reason: unknown): void => {
+    if (settled) return;
     abort(reason);
     finish({ ok: false, error: toErrorInfo(reason ?? new Error('aborted')), heartbeatDetails });
-  }
-
-  if (request.signal?.aborted === true) {
-    onOuterAbort();
-    return done;
-  }
-  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  };
   if (options.timeoutMs !== undefined) {
     const ms = options.timeoutMs;
     cancelTimeout = clock.schedule(clock.now() + ms, () =>
@@ -137,5 +141,5 @@ export function runAttempt(request: AttemptRequest): Promise<AttemptResult> {
     },
     (error: unknown) => finish({ ok: false, error: toErrorInfo(error), heartbeatDetails }),
   );
-  return done;
+  return { done, abort: abortFromOutside };
 }

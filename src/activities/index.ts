@@ -8,5 +8,5 @@ export {
 export type { RetryDecision } from './retry-policy.js';
 
 // Attempts
-export { runAttempt } from './attempt.js';
-export type { AttemptRequest, AttemptResult } from './attempt.js';
+export { startAttempt } from './attempt.js';
+export type { AttemptRequest, AttemptResult, RunningAttempt } from './attempt.js';

@@ -1,7 +1,13 @@
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
 import type { AttemptResult } from '../activities/index.js';
 import { parseRetryTimer } from '../run/index.js';
-import type { AttemptOutput, AttemptSpawn, OutstandingActivity, WorkLedger } from '../run/index.js';
+import type {
+  AttemptOutput,
+  AttemptRun,
+  AttemptSpawn,
+  OutstandingActivity,
+  WorkLedger,
+} from '../run/index.js';
 import type { EngineCore } from './engine-core.js';
 import type { Recorder } from './recorder.js';
 import { runHostedAttempt } from './run-attempts.js';
@@ -87,12 +93,14 @@ export class RunActivities {
   }
 
   /** Runs an attempt (called by the run actor's attempt child). */
-  attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
+  attempt(request: AttemptSpawn): AttemptRun {
     this.#running++;
     const { core, ref } = this.#port;
-    return runHostedAttempt(core, ref, this.#port.ledger(), request, signal).finally(() => {
+    const run = runHostedAttempt(core, ref, this.#port.ledger(), request);
+    const output = run.output.finally(() => {
       this.#running--;
     });
+    return { output, abort: run.abort };
   }
 
   /** Records an attempt's result, unless the attempt is stale. */

@@ -1,11 +1,13 @@
 import { toErrorInfo } from '../core/index.js';
 import type { RunRef } from '../core/index.js';
-import { runAttempt } from '../activities/index.js';
-import type { AttemptOutput, AttemptSpawn, WorkLedger } from '../run/index.js';
+import { startAttempt } from '../activities/index.js';
+import type { AttemptRun, AttemptSpawn, WorkLedger } from '../run/index.js';
 import type { EngineCore } from './engine-core.js';
 
+const noAbort = (): void => undefined;
+
 /**
- * Runs one attempt of an outstanding activity of a run. An attempt whose
+ * Starts one attempt of an outstanding activity of a run. An attempt whose
  * activity is no longer outstanding is stale and reports so; an activity
  * type no longer registered fails without retry.
  */
@@ -14,14 +16,11 @@ export function runHostedAttempt(
   run: RunRef,
   ledger: WorkLedger,
   request: AttemptSpawn,
-  signal: AbortSignal,
-): Promise<AttemptOutput> {
+): AttemptRun {
   const activity = ledger.activities.get(request.activityId);
   if (activity === undefined) {
-    return Promise.resolve({
-      ...request,
-      result: { ok: false, error: { name: 'Stale', message: 'stale' } },
-    });
+    const result = { ok: false, error: { name: 'Stale', message: 'stale' } };
+    return { output: Promise.resolve({ ...request, result }), abort: noAbort };
   }
   let def;
   try {
@@ -32,9 +31,9 @@ export function runHostedAttempt(
       error: { ...toErrorInfo(error), nonRetryable: true },
       heartbeatDetails: undefined,
     };
-    return Promise.resolve({ ...request, result });
+    return { output: Promise.resolve({ ...request, result }), abort: noAbort };
   }
-  return runAttempt({
+  const attempt = startAttempt({
     def,
     input: activity.input,
     workflowId: run.workflowId,
@@ -44,7 +43,7 @@ export function runHostedAttempt(
     options: activity.options,
     lastHeartbeatDetails: activity.lastHeartbeatDetails,
     clock: core.clock,
-    signal,
     maxPayloadBytes: core.maxPayloadBytes,
-  }).then((result) => ({ ...request, result }));
+  });
+  return { output: attempt.done.then((result) => ({ ...request, result })), abort: attempt.abort };
 }

@@ -3,6 +3,7 @@ import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
 import { RunExecution, WorkLedger, isCodeCompletion } from '../run/index.js';
 import type {
   AttemptOutput,
+  AttemptRun,
   AttemptSpawn,
   ChildCommand,
   ExecutionHost,
@@ -61,6 +62,8 @@ export class RunHost implements RunActorHost {
   #cancelWhenRunning = false;
   #detached = false;
   #readyWaiters: Array<() => void> = [];
+  /** Counts the actor incarnations replaced after a store fault (see #hold). */
+  #incarnation = 0;
 
   constructor(
     core: EngineCore,
@@ -74,10 +77,17 @@ export class RunHost implements RunActorHost {
     this.runId = ref.runId;
     this.definition = definition;
     this.#initialHistory = initialHistory;
-    this.recorder = new Recorder(ref, head, core.store, core.clock, {
-      onDurable: (events, extra) => this.#onDurable(events, extra),
-      onFailure: (error) => this.#execution?.crash(error),
-    });
+    this.recorder = new Recorder(
+      ref,
+      head,
+      core.store,
+      core.clock,
+      {
+        onDurable: (events, extra) => this.#onDurable(events, extra),
+        onFailure: (error, lost, storeFault) => this.#writeFailed(error, lost, storeFault),
+      },
+      core.storeHealth,
+    );
     this.#activities = new RunActivities({
       core,
       ref: { workflowId: ref.workflowId, runId: ref.runId },
@@ -86,7 +96,8 @@ export class RunHost implements RunActorHost {
       actor: () => this.actor,
       record: (body) => this.#record(body),
       running: () => this.phase === 'running',
-      ended: () => this.#ended,
+      // A failed recorder takes nothing until the run is rebuilt.
+      ended: () => this.#ended || this.recorder.failed,
     });
   }
 
@@ -133,8 +144,14 @@ export class RunHost implements RunActorHost {
   }
 
   async execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void> {
+    const incarnation = this.#incarnation;
     try {
       await this.#execute(report);
+    } catch (error) {
+      // An incarnation replaced after a store fault ends quietly: its
+      // successor rebuilds the run, and the fault is no crash of the run.
+      if (incarnation !== this.#incarnation) return new Promise<void>(() => undefined);
+      throw error;
     } finally {
       // A crash or an early end must not leave those waiting for the replay hanging.
       for (const wake of this.#readyWaiters.splice(0)) wake();
@@ -211,8 +228,8 @@ export class RunHost implements RunActorHost {
     await this.#finish(ended);
   }
 
-  attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput> {
-    return this.#activities.attempt(request, signal);
+  attempt(request: AttemptSpawn): AttemptRun {
+    return this.#activities.attempt(request);
   }
 
   attemptDone(output: AttemptOutput): void {
@@ -223,7 +240,7 @@ export class RunHost implements RunActorHost {
 
   /** A due timer of this run: record it fired; the rest happens once durable. */
   timerDue(entry: TimerEntry): void {
-    if (this.phase === 'loading') {
+    if (this.phase === 'loading' || this.recorder.failed) {
       // The ledger is rebuilt from history once loaded; decide then.
       this.#dueWhileLoading.push(entry);
       return;
@@ -241,7 +258,9 @@ export class RunHost implements RunActorHost {
       // The timer fired (first recorded wins): record that, not its
       // cancellation among the run's other open timers at the end.
       this.#record({ type: 'TimerFired', timerId: entry.timerId, fireAt: entry.fireAt });
-      void this.end({ type: 'WorkflowTimedOut', reason: 'execution timeout' });
+      // A failed write is handled where it fails (#writeFailed): the timer
+      // is handed out again once the run is rebuilt.
+      this.end({ type: 'WorkflowTimedOut', reason: 'execution timeout' }).catch(() => undefined);
       return;
     }
     this.#record({ type: 'TimerFired', timerId: entry.timerId, fireAt: entry.fireAt });
@@ -271,6 +290,8 @@ export class RunHost implements RunActorHost {
 
   /** Records an event from outside (signal, cancel request) and resolves once durable. */
   async recordExternal(body: EventBody): Promise<HistoryEvent> {
+    // A run whose write failed is being rebuilt: record into the new ledger.
+    while (this.recorder.failed && this.phase === 'loading') await this.loaded();
     // Nothing may follow the terminal event, and it may already be in the
     // buffer: a run that is ending takes no more events from outside.
     if (this.#ended || this.phase === 'ending') {
@@ -278,6 +299,9 @@ export class RunHost implements RunActorHost {
         details: { successorRunId: this.successorRunId },
       });
     }
+    // During a store fault a call from outside is refused at once
+    // (`STORE_WRITE_FAILED`, nothing recorded) rather than left waiting.
+    this.#core.storeHealth.assertWritable();
     const event = this.#record(body);
     await this.recorder.durable(event.seq);
     return event;
@@ -290,6 +314,9 @@ export class RunHost implements RunActorHost {
    */
   async end(body: EventBody): Promise<void> {
     if (this.#ended || this.phase === 'ending') return;
+    // A termination comes from outside: refused at once during a store
+    // fault. A timeout or a crash loop is the run's own and waits its turn.
+    if (body.type === 'WorkflowTerminated') this.#core.storeHealth.assertWritable();
     this.#setPhase('ending');
     this.#execution?.crash(new AionError(ErrorCode.WORKFLOW_TERMINATED, 'run ended'));
     this.#core.stopRunActor(this.workflowId, this.runId);
@@ -354,7 +381,7 @@ export class RunHost implements RunActorHost {
    */
   childEnded(childWorkflowId: string, terminal: HistoryEvent): void {
     if (this.#ended || this.phase === 'ending') return;
-    if (this.phase === 'loading' || this.phase === 'blocked') {
+    if (this.phase === 'loading' || this.phase === 'blocked' || this.recorder.failed) {
       // Decided once the ledger is rebuilt: replay may already hold it.
       this.#childEndsWhileLoading.push({ childWorkflowId, terminal });
       return;
@@ -379,6 +406,32 @@ export class RunHost implements RunActorHost {
         })
         .catch(() => undefined);
     }
+  }
+
+  /**
+   * A commit of this run failed: its events, and those recorded behind
+   * them, are not stored, and memory is ahead of the store. A timer whose
+   * firing was lost is due again. A store fault (disk full, I/O error) is
+   * not the run's fault: the run is rebuilt from its history by a new actor
+   * at once, not restarted as a crash, so it never burns its restart
+   * intensity; its writes then wait for the store (see store-health.ts).
+   * Any other failure crashes the run, which its supervisor restarts.
+   */
+  #writeFailed(error: unknown, lost: readonly HistoryEvent[], storeFault: boolean): void {
+    for (const event of lost) {
+      if (event.type !== 'TimerFired') continue;
+      this.#core.timerReleased(event);
+      this.#core.timers.notify(event.fireAt);
+    }
+    if (storeFault && !this.#ended && !this.#detached && !this.#core.isClosing()) {
+      this.#incarnation++;
+      // Queries, timers and child outcomes wait for the rebuilt run.
+      this.phase = 'loading';
+      this.#execution?.crash(error);
+      this.#core.rehost(this);
+      return;
+    }
+    this.#execution?.crash(error);
   }
 
   #setPhase(phase: RunPhase): void {

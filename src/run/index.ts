@@ -4,6 +4,7 @@ export { isCodeCompletion } from './code-completions.js';
 export { attemptActorId, runActorLogic } from './run-actor-logic.js';
 export type {
   AttemptOutput,
+  AttemptRun,
   AttemptSpawn,
   RunActorEvent,
   RunActorHost,

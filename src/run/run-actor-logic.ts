@@ -1,4 +1,4 @@
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import type { ActorLogic, ActorScope, AnyActorRef, EventObject, Snapshot } from 'xstate';
 
 /**
@@ -11,8 +11,8 @@ export interface RunActorHost {
   attach(self: { send(event: RunActorEvent): void }): void;
   /** Loads history, replays it and runs the code live; resolves when the run ended. */
   execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void>;
-  /** Runs one activity attempt to its result. */
-  attempt(request: AttemptSpawn, signal: AbortSignal): Promise<AttemptOutput>;
+  /** Starts one activity attempt. */
+  attempt(request: AttemptSpawn): AttemptRun;
   /** An attempt finished (the actor has already released it). */
   attemptDone(output: AttemptOutput): void;
 }
@@ -21,6 +21,14 @@ export interface RunActorHost {
 export interface AttemptSpawn {
   readonly activityId: number;
   readonly attempt: number;
+}
+
+/** An attempt under way, as its actor drives it. */
+export interface AttemptRun {
+  /** Resolves with the attempt's output. */
+  readonly output: Promise<AttemptOutput>;
+  /** Aborts the attempt when its actor is stopped. */
+  readonly abort: (reason: unknown) => void;
 }
 
 /** What an attempt actor resolves with. */
@@ -68,9 +76,7 @@ interface Runtime {
 
 const runtimes = new WeakMap<AnyActorRef, Runtime>();
 
-const attemptLogic = fromPromise<AttemptOutput, { host: RunActorHost; request: AttemptSpawn }>(
-  ({ input, signal }) => input.host.attempt(input.request, signal),
-);
+import { attemptLogic } from './attempt-actor-logic.js';
 
 const DONE = 'xstate.done.actor.attempt:';
 const ERROR = 'xstate.error.actor.attempt:';
