@@ -3,6 +3,7 @@ import type { EventStore, RunAppend, TimerEntry } from '../store/index.js';
 import type { TimerService } from '../timers/index.js';
 import type { Registry } from './registry.js';
 import type { RunHost } from './run-host.js';
+import type { StoreHealth } from './store-health.js';
 
 /** What to do when replay finds nondeterminism. */
 export type NondeterminismPolicy = 'block' | 'fail';
@@ -19,6 +20,8 @@ export interface EngineCore {
   readonly newRunId: IdFactory;
   readonly maxPayloadBytes: number;
   readonly onNondeterminism: NondeterminismPolicy;
+  /** Whether the store can be written; runs' appends pass through it. */
+  readonly storeHealth: StoreHealth;
   /** Events of a run (and appends of other runs in the same batch) became durable. */
   published(
     workflowType: string,
@@ -44,6 +47,12 @@ export interface EngineCore {
   adoptOrphan(host: RunHost): void;
   /** The terminal event of a child's chain of runs, or `undefined` while it runs. */
   childOutcome(childWorkflowId: string, childRunId: string): Promise<HistoryEvent | undefined>;
+  /**
+   * Replaces the run's actor with a new one that rebuilds the run from its
+   * history: a store fault lost some of its events. Not a crash: it counts
+   * against no restart intensity.
+   */
+  rehost(host: RunHost): void;
   /** The run's actor must stop now (termination). */
   stopRunActor(workflowId: string, runId: string): void;
   /** True once the engine is closing: hosts stop recording. */

@@ -17,6 +17,8 @@ import type { RunRelations } from './run-relations.js';
 import { RunStreams } from './run-streams.js';
 import { RunningIndex } from './running-index.js';
 import type { StartPlan } from './start-plan.js';
+import { createStoreHealth } from './store-health.js';
+import type { StoreHealth } from './store-health.js';
 
 const yieldToMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -46,6 +48,7 @@ export class EngineRuntime {
   readonly hosting: RunHosting;
   readonly runs: ResidentRuns;
   readonly relations: RunRelations;
+  readonly storeHealth: StoreHealth;
   readonly core: EngineCore;
   readonly #callbacks: EngineRuntimeCallbacks;
 
@@ -75,6 +78,10 @@ export class EngineRuntime {
       onCrashLoop: (host, error) => this.#crashLoop(host, error),
       stopTimers: () => this.timers.stop(),
     });
+    this.storeHealth = createStoreHealth({
+      clock: this.clock,
+      report: (report) => this.hosting.report({ ...report, path: ['engine', 'store'] }),
+    });
     this.runs = new ResidentRuns({
       store,
       registry: this.registry,
@@ -91,6 +98,7 @@ export class EngineRuntime {
       cancel: (workflowId, reason) => callbacks.cancel(workflowId, reason),
       terminate: (workflowId, reason) => callbacks.terminate(workflowId, reason),
       report: (error) => this.hosting.report({ type: 'fault', path: ['engine'], error }),
+      whenWritable: () => this.storeHealth.whenWritable(),
     });
     this.core = this.#makeCore();
   }
@@ -124,7 +132,16 @@ export class EngineRuntime {
       executionTimeoutMs: plan.timeoutMs,
       after,
     });
-    await this.store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+    // Straight to the store, even during a fault: a start is refused at once
+    // when the store still cannot write, and the first that succeeds ends
+    // the fault.
+    try {
+      await this.store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
+    } catch (error) {
+      this.storeHealth.failed(error);
+      throw error;
+    }
+    this.storeHealth.succeeded();
     // The execution timeout's timer is committed here, not by the run's
     // recorder: arm it like the recorder arms the timers it commits.
     for (const event of events) {
@@ -139,6 +156,8 @@ export class EngineRuntime {
   async stop(): Promise<void> {
     this.timers.stop();
     this.runs.stop();
+    // Appends held by a store fault give up: they were never acknowledged.
+    this.storeHealth.close();
     await this.hosting.stopAll();
     await Promise.all(
       [...this.runs.values()].map((host) => host.recorder.idle().catch(() => undefined)),
@@ -200,6 +219,7 @@ export class EngineRuntime {
       newRunId: this.ids,
       maxPayloadBytes: this.options.maxPayloadBytes,
       onNondeterminism: this.options.onNondeterminism,
+      storeHealth: this.storeHealth,
       isClosing: () => this.#callbacks.isClosing(),
       published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
       timerReleased: (entry) => this.timers.release(entry),
@@ -215,6 +235,11 @@ export class EngineRuntime {
       childOutcome: (childWorkflowId, childRunId) =>
         this.relations.childOutcome(childWorkflowId, childRunId),
       stopRunActor: (workflowId, runId) => this.hosting.stop(workflowId, runId),
+      rehost: (host) => {
+        if (this.#callbacks.isClosing()) return;
+        this.hosting.stop(host.workflowId, host.runId);
+        this.hosting.spawn(host);
+      },
       runBlocked: (workflowId, runId, error) =>
         this.hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),
       yieldToMicrotasks,

@@ -11,9 +11,34 @@ interface DurableWaiter {
 export interface RecorderHooks {
   /** Events (and the other runs' appends of the same batch) are durable. */
   onDurable(events: readonly HistoryEvent[], extra: readonly RunAppend[]): void;
-  /** A commit failed: the events it carried are not stored. */
-  onFailure(error: unknown): void;
+  /**
+   * A commit failed: `lost` are the events it carried and those buffered
+   * behind it, none of them stored. `storeFault` is true when the store
+   * could not write (`STORE_WRITE_FAILED`), as opposed to a rejected append.
+   */
+  onFailure(error: unknown, lost: readonly HistoryEvent[], storeFault: boolean): void;
 }
+
+/**
+ * Where a recorder's appends pass on their way to the store: the engine's
+ * store health (see store-health.ts). While the store cannot be written,
+ * appends wait at the gate instead of failing one after the other.
+ */
+export interface WriteGate {
+  readonly writable: boolean;
+  /** Resolves when this append may go out (recovery, or a probe). */
+  admit(): Promise<void>;
+  succeeded(): void;
+  /** Returns true when the failure is a store fault. */
+  failed(error: unknown): boolean;
+}
+
+const OPEN_GATE: WriteGate = {
+  writable: true,
+  admit: () => Promise.resolve(),
+  succeeded: () => undefined,
+  failed: () => false,
+};
 
 /**
  * The single writer of one run (SPEC section 2). `record` assigns the next
@@ -29,6 +54,7 @@ export class Recorder {
   readonly #store: EventStore;
   readonly #clock: Clock;
   readonly #hooks: RecorderHooks;
+  readonly #gate: WriteGate;
   #durableHead: number;
   #nextSeq: number;
   #buffer: HistoryEvent[] = [];
@@ -44,6 +70,7 @@ export class Recorder {
     store: EventStore,
     clock: Clock,
     hooks: RecorderHooks,
+    gate: WriteGate = OPEN_GATE,
   ) {
     this.workflowId = ref.workflowId;
     this.runId = ref.runId;
@@ -52,11 +79,17 @@ export class Recorder {
     this.#store = store;
     this.#clock = clock;
     this.#hooks = hooks;
+    this.#gate = gate;
   }
 
   /** The seq of the last event known durable. */
   get durableHead(): number {
     return this.#durableHead;
+  }
+
+  /** True after a failed commit, until {@link Recorder.reset}. */
+  get failed(): boolean {
+    return this.#failed !== undefined;
   }
 
   /** The seq of the last event recorded (durable or not). */
@@ -72,8 +105,14 @@ export class Recorder {
    * the microtask queue): a completion is delivered as it is recorded, and
    * the commands the code issues in reaction ride in the same append, which
    * makes one durable write per workflow step.
+   *
+   * @throws the error of the failed commit, until {@link Recorder.reset}.
    */
   record(body: EventBody, extra?: RunAppend): HistoryEvent {
+    // After a failed commit the run's memory is ahead of its store: nothing
+    // more is taken until the run is rebuilt (`reset`), so nothing recorded
+    // in between can reach the store after its caller was told it failed.
+    if (this.#failed !== undefined) throw this.#failed;
     const event = {
       ...body,
       seq: ++this.#nextSeq,
@@ -114,6 +153,26 @@ export class Recorder {
 
   #flush(): void {
     if (this.#inFlight !== undefined || this.#buffer.length === 0) return;
+    if (!this.#gate.writable) {
+      // The store cannot be written: hold the append (and what is recorded
+      // behind it) until the store recovers or a probe lets it through.
+      this.#inFlight = this.#gate.admit().then(
+        () => {
+          this.#inFlight = undefined;
+          this.#send();
+        },
+        (error: unknown) => {
+          this.#inFlight = undefined;
+          this.#fail(error, [], false);
+        },
+      );
+      return;
+    }
+    this.#send();
+  }
+
+  #send(): void {
+    if (this.#inFlight !== undefined || this.#buffer.length === 0) return;
     const events = this.#buffer;
     const extra = this.#extra;
     this.#buffer = [];
@@ -126,6 +185,7 @@ export class Recorder {
     };
     this.#inFlight = this.#store.commit(extra.length === 0 ? [append] : [append, ...extra]).then(
       () => {
+        this.#gate.succeeded();
         this.#inFlight = undefined;
         this.#durableHead = (events[events.length - 1] as HistoryEvent).seq;
         this.#settleWaiters();
@@ -133,8 +193,9 @@ export class Recorder {
         if (this.#buffer.length > 0) this.#flush();
       },
       (error: unknown) => {
+        const storeFault = this.#gate.failed(error);
         this.#inFlight = undefined;
-        this.#fail(error);
+        this.#fail(error, events, storeFault);
       },
     );
   }
@@ -155,15 +216,16 @@ export class Recorder {
    * buffered event and waiter is rejected, the head rolls back to what is
    * durable, and the run must be rebuilt from its history.
    */
-  #fail(error: unknown): void {
+  #fail(error: unknown, sent: readonly HistoryEvent[], storeFault: boolean): void {
     this.#failed = error instanceof Error ? error : new Error(String(error));
+    const lost = [...sent, ...this.#buffer];
     this.#buffer = [];
     this.#extra = [];
     this.#nextSeq = this.#durableHead;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiters) waiter.reject(error);
-    this.#hooks.onFailure(error);
+    this.#hooks.onFailure(error, lost, storeFault);
   }
 
   /** Clears a failure so the run can record again after it was rebuilt. */

@@ -12,18 +12,39 @@ import type {
 import type { RunHost } from './run-host.js';
 
 /**
- * A supervision decision of the engine's tree (`started`, `crashed`,
- * `restarted`, `exited`, `stopped`, `escalated`), or an engine report
- * (`blocked`: a run cannot progress; `fault`: an engine service failed).
+ * A report of the engine on `supervision$`: `blocked` (a run cannot
+ * progress), `fault` (an engine service failed), `store-fault` (the store
+ * cannot be written: runs hold their writes) and `store-recovered` (it can
+ * again: held writes go out), each once per fault episode.
  */
-export type SupervisionEvent =
-  | LibraryEvent
+export type EngineReport =
   | {
-      readonly type: 'blocked' | 'fault';
+      readonly type: 'blocked' | 'fault' | 'store-fault';
       readonly path: readonly string[];
       readonly at: number;
       readonly error: unknown;
+    }
+  | {
+      readonly type: 'store-recovered';
+      readonly path: readonly string[];
+      readonly at: number;
+      /** How long the store could not be written (engine-clock ms). */
+      readonly downMs: number;
+      /** Writes that failed during the episode. */
+      readonly failedWrites: number;
     };
+
+/**
+ * A supervision decision of the engine's tree (`started`, `crashed`,
+ * `restarted`, `exited`, `stopped`, `escalated`), or an {@link EngineReport}.
+ */
+export type SupervisionEvent = LibraryEvent | EngineReport;
+
+// Distributes over the union, so each kind keeps its own fields.
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+
+/** An engine report before the hosting layer stamps it with the time. */
+export type EngineReportInput = WithoutAt<EngineReport>;
 
 /** One node of the engine's supervision tree snapshot. */
 export interface TreeNode {
@@ -56,7 +77,7 @@ export interface RunHosting {
   stop(workflowId: string, runId: string): void;
   stopAll(): Promise<void>;
   tree(): TreeNode;
-  report(event: Omit<Extract<SupervisionEvent, { type: 'blocked' | 'fault' }>, 'at'>): void;
+  report(event: EngineReportInput): void;
   readonly events$: Observable<SupervisionEvent>;
 }
 
@@ -64,6 +85,9 @@ export interface RunHosting {
 // crash: each run has its own intensity, and one run's crash loop must not
 // disturb the others.
 const UNBOUNDED = { maxRestarts: Number.MAX_SAFE_INTEGER, withinMs: 1 };
+
+/** A run actor's path: engine / workflows / <workflow type> / <runId>. */
+const RUN_DEPTH = 4;
 
 /**
  * Builds the engine's tree on `aion-ts/supervisors`:
@@ -116,6 +140,10 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
         hosts.delete(host.runId);
         options.onCrashLoop(host, event.error);
       }
+    } else if (event.type === 'exited' && event.path.length === RUN_DEPTH) {
+      // The run ended and its actor with it: forget its host, or every
+      // ended run would stay in memory (host, actor, execution, ledger).
+      hosts.delete(event.path[RUN_DEPTH - 1] ?? '');
     }
     events.next(event);
   });

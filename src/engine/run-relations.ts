@@ -2,6 +2,7 @@ import { AionError, ErrorCode } from '../core/index.js';
 import type { HistoryEvent } from '../core/index.js';
 import type { EventStore } from '../store/index.js';
 import type { RunHost } from './run-host.js';
+import { isStoreFault } from './store-health.js';
 
 /** What {@link createRunRelations} needs from the engine. */
 export interface RelationsBackend {
@@ -12,6 +13,8 @@ export interface RelationsBackend {
   cancel(workflowId: string, reason: string): Promise<void>;
   terminate(workflowId: string, reason: string): Promise<void>;
   report(error: unknown): void;
+  /** Resolves once the store can be written again (see store-health.ts). */
+  whenWritable(): Promise<void>;
 }
 
 /** How runs affect each other: parents and children, signals between runs. */
@@ -43,10 +46,23 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
   const quietly = (work: Promise<void>): void => {
     work.catch((error: unknown) => backend.report(error));
   };
+  // These effects follow from durable events: a store fault postpones them
+  // until the store can be written again, it does not drop them. A refused
+  // write wrote nothing, so trying again cannot apply one twice.
+  const persistently = async (act: () => Promise<void>): Promise<void> => {
+    for (;;) {
+      try {
+        return await act();
+      } catch (error) {
+        if (!isStoreFault(error)) throw error;
+        await backend.whenWritable();
+      }
+    }
+  };
   // A child that already ended needs no close policy.
-  const unlessEnded = (work: Promise<void>): void => {
+  const unlessEnded = (act: () => Promise<void>): void => {
     quietly(
-      work.catch((error: unknown) => {
+      persistently(act).catch((error: unknown) => {
         if (!(error instanceof AionError && error.code === ErrorCode.WORKFLOW_NOT_RUNNING))
           throw error;
       }),
@@ -68,19 +84,19 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
       for (const child of host.ledger.children.values()) {
         const reason = `parent ${host.workflowId} run ${host.runId} ended`;
         if (child.parentClosePolicy === 'terminate') {
-          unlessEnded(backend.terminate(child.childWorkflowId, reason));
+          unlessEnded(() => backend.terminate(child.childWorkflowId, reason));
         } else if (child.parentClosePolicy === 'cancel') {
-          unlessEnded(backend.cancel(child.childWorkflowId, reason));
+          unlessEnded(() => backend.cancel(child.childWorkflowId, reason));
         }
       }
     },
 
     sendSignal(targetWorkflowId, name, payload) {
-      quietly(backend.signal(targetWorkflowId, name, payload));
+      quietly(persistently(() => backend.signal(targetWorkflowId, name, payload)));
     },
 
     cancelChild(childWorkflowId) {
-      unlessEnded(backend.cancel(childWorkflowId, 'parent cancelled'));
+      unlessEnded(() => backend.cancel(childWorkflowId, 'parent cancelled'));
     },
 
     adoptOrphan(host) {
@@ -99,9 +115,9 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
           if (started?.type !== 'ChildWorkflowStarted') return;
           const reason = `parent ${parent.workflowId} run ${parent.runId} ended`;
           if (started.parentClosePolicy === 'terminate') {
-            unlessEnded(backend.terminate(host.workflowId, reason));
+            unlessEnded(() => backend.terminate(host.workflowId, reason));
           } else if (started.parentClosePolicy === 'cancel') {
-            unlessEnded(backend.cancel(host.workflowId, reason));
+            unlessEnded(() => backend.cancel(host.workflowId, reason));
           }
         })(),
       );

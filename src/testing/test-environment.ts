@@ -1,8 +1,10 @@
 import { Engine, InvalidArgumentError, parseDuration, virtualClock } from '../index.js';
 import type {
   ActivityDefinition,
+  Clock,
   Duration,
   EngineOptions,
+  EventStore,
   TreeNode,
   VirtualClock,
   WorkflowDefinition,
@@ -25,6 +27,14 @@ export interface TestEnvironmentOptions {
    * is one macrotask in which no event was recorded. @default 3
    */
   readonly idleTurns?: number;
+  /**
+   * Wraps each incarnation's in-memory store before the engine opens on it,
+   * for instance in a {@link FaultInjectingStore} to inject disk faults
+   * (pass it `clock`, the incarnation's view of the virtual clock, for its
+   * slow writes). Called again for the new store after {@link TestEnvironment.crash}.
+   * @default no wrapper
+   */
+  readonly wrapStore?: (store: MemoryStore, clock: Clock) => EventStore;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -76,6 +86,9 @@ export class TestEnvironment {
     if (!Number.isInteger(turns) || turns < 1) {
       throw new InvalidArgumentError('idleTurns must be an integer >= 1');
     }
+    if (options.wrapStore !== undefined && typeof options.wrapStore !== 'function') {
+      throw new InvalidArgumentError('wrapStore must be a function');
+    }
     const clock = virtualClock(options.startTime ?? Date.UTC(2024, 0, 1));
     const store = new MemoryStore();
     const port = clockPort(clock);
@@ -90,7 +103,7 @@ export class TestEnvironment {
   ): Promise<Engine> {
     return Engine.open({
       ...options.engine,
-      store,
+      store: options.wrapStore === undefined ? store : options.wrapStore(store, clock),
       clock,
       workflows: options.workflows ?? [],
       activities: options.activities ?? [],
