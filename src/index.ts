@@ -8,6 +8,7 @@ export {
 } from './engine/index.js';
 export type {
   EngineOptions,
+  EngineStats,
   NondeterminismPolicy,
   OutcomeNotice,
   Residency,

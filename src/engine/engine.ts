@@ -18,6 +18,8 @@ import type { WorkflowDescription, WorkflowSummary } from './describe.js';
 import { resolveEngineOptions } from './engine-options.js';
 import type { EngineOptions, ResolvedEngineOptions } from './engine-options.js';
 import { EngineRuntime } from './engine-runtime.js';
+import { engineStats } from './engine-stats.js';
+import type { EngineStats } from './engine-stats.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
 import { resultOf } from './result-errors.js';
@@ -119,6 +121,21 @@ export class Engine implements HandleBackend {
   /** A snapshot of the live supervision tree. */
   tree(): TreeNode {
     return this.#rt.hosting.tree();
+  }
+
+  /**
+   * Counts of what the engine holds in memory: resident runs, run actors,
+   * timers in flight, watched runs, starts in progress. Once every run has
+   * ended and nobody awaits a result, all are zero but `blockedRuns`; the
+   * store's own counters (queue depth, backpressure) are `store.stats()`.
+   *
+   * @example
+   * ```ts
+   * const { residentRuns, runActors } = engine.stats();
+   * ```
+   */
+  stats(): EngineStats {
+    return engineStats(this.#rt, this.#idLock);
   }
 
   // ---- starting ----

@@ -2,6 +2,7 @@
 export { Engine } from './engine.js';
 export type { StartOptions, WorkflowPage } from './engine.js';
 export type { EngineOptions } from './engine-options.js';
+export type { EngineStats } from './engine-stats.js';
 export type { NondeterminismPolicy } from './engine-core.js';
 
 // Handles and outcomes

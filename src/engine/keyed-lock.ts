@@ -6,6 +6,11 @@
 export class KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /** Keys with work running or waiting. */
+  get size(): number {
+    return this.#tails.size;
+  }
+
   /** Runs `work` after every earlier work of `key` settled; resolves with its result. */
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();

@@ -52,6 +52,16 @@ export class ResidentRuns {
     return this.#hosts.size;
   }
 
+  /** What this holds per run, for `engine.stats()` and leak checks. */
+  counts(): { resident: number; waking: number; blocked: number; byRecency: number } {
+    return {
+      resident: this.#hosts.size,
+      waking: this.#waking.size,
+      blocked: this.#blocked.size,
+      byRecency: this.#residency.size,
+    };
+  }
+
   /** The resident host of a run, if any. */
   get(workflowId: string, runId: string): RunHost | undefined {
     return this.#hosts.get(key(workflowId, runId));

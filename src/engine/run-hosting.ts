@@ -77,6 +77,8 @@ export interface RunHosting {
   stop(workflowId: string, runId: string): void;
   stopAll(): Promise<void>;
   tree(): TreeNode;
+  /** Run hosts known and run actors being stopped, for `engine.stats()` and leak checks. */
+  counts(): { hosted: number; stopping: number };
   report(event: EngineReportInput): void;
   readonly events$: Observable<SupervisionEvent>;
 }
@@ -198,6 +200,9 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
     },
     tree() {
       return toTreeNode(root.tree(), hosts);
+    },
+    counts() {
+      return { hosted: hosts.size, stopping: stopped.size };
     },
   };
 }

@@ -9,6 +9,11 @@ import type { HistoryEvent } from '../core/index.js';
 export class RunningIndex {
   readonly #running = new Map<string, string>();
 
+  /** How many workflow ids have a running run. */
+  get size(): number {
+    return this.#running.size;
+  }
+
   /** The running run of `workflowId`, if any. */
   get(workflowId: string): string | undefined {
     return this.#running.get(workflowId);

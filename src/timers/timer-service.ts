@@ -26,6 +26,8 @@ export interface TimerService {
   release(entry: TimerEntry): void;
   /** The armed deadline, if any (for time skipping in tests). */
   armedAt(): number | undefined;
+  /** Entries handed out and not yet released (fired or cancelled). */
+  inFlight(): number;
   /** Resolves when no scan is running. */
   idle(): Promise<void>;
   stop(): void;
@@ -129,6 +131,7 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
       inFlight.delete(timerKey(entry));
     },
     armedAt: () => armed?.at,
+    inFlight: () => inFlight.size,
     async idle() {
       while (scanning !== undefined) await scanning;
     },
