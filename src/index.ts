@@ -87,11 +87,12 @@ export type {
 } from './core/index.js';
 
 // Stores
-export { LevelStore } from './store/index.js';
+export { LevelStore, verifyStore } from './store/index.js';
 export type {
   AdmissionRelease,
   BatchInfo,
   CommitResult,
+  CorruptionListener,
   Durability,
   EventStore,
   LevelStoreOptions,
@@ -100,5 +101,9 @@ export type {
   ListPage,
   RunAppend,
   RunSummary,
+  StoreProblem,
+  StoreProblemKind,
+  StoreVerification,
   TimerEntry,
+  VerifyOptions,
 } from './store/index.js';

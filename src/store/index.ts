@@ -18,6 +18,17 @@ export type { BatchInfo } from './level-batch.js';
 export { MemoryStore, createMemoryStoreData } from './memory-store.js';
 export type { MemoryStoreData, MemoryStoreOptions } from './memory-store.js';
 export type { GroupCommitStats } from './group-commit.js';
+
+// Checking a store (aion doctor)
+export { verifyMemoryStore, verifyRecords, verifyStore } from './store-doctor.js';
+export { memoryRawRecords } from './raw-records.js';
+export type { RawEntry, RawRecords, SublevelName } from './raw-records.js';
+export type {
+  StoreProblem,
+  StoreProblemKind,
+  StoreVerification,
+  VerifyOptions,
+} from './store-problems.js';
 export type { AdmissionRelease } from './write-admission.js';
 
 // Projection and indexes (pure; shared by every store built on them)

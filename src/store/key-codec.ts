@@ -153,8 +153,7 @@ export function describeKey(sublevel: string, key: string): string {
  * undecodable UTF-8 in a damaged key reads as) as `\ufffd`.
  */
 function escapeControls(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\ufffd]/g,
-    (c) => (c === '\ufffd' ? '\\ufffd' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) =>
+    c === '\ufffd' ? '\\ufffd' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
 }

@@ -75,7 +75,8 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function openError(location: string, error: unknown): StoreError {
+/** The StoreError of a LevelDB directory that would not open (locked, corrupt, or else). */
+export function openError(location: string, error: unknown): StoreError {
   // level wraps the reason: LEVEL_DATABASE_NOT_OPEN with cause LEVEL_LOCKED.
   const cause = (error as { cause?: unknown } | null)?.cause;
   const codes = [codeOf(error), codeOf(cause)];

@@ -11,7 +11,7 @@ export { replayHistory } from '../index.js';
 export type { ReplayOutcome, ReplayResult } from '../index.js';
 
 // Stores
-export { MemoryStore, createMemoryStoreData } from '../store/index.js';
+export { MemoryStore, createMemoryStoreData, verifyMemoryStore } from '../store/index.js';
 export type { MemoryStoreData, MemoryStoreOptions } from '../store/index.js';
 
 // Disk faults
