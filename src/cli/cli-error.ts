@@ -23,7 +23,8 @@ const HINTS: Readonly<Record<string, string>> = {
     'the engine lacks that workflow: pass --module FILE, or run `aion worker FILE` and retry',
   STORE_LOCKED:
     'another process holds the store without serving its HTTP API: call engine.serve() there, or stop it',
-  STORE_CORRUPT: 'restore the store from a backup (docs/operations.md)',
+  STORE_CORRUPT:
+    'stop the engine and run `aion doctor` to list the damage; restore from a backup (docs/operations.md)',
   SERVER_UNREACHABLE:
     'the process named in the store server file does not answer; if it died, retry (the lock is gone)',
   UNAUTHORIZED: 'the server file holds an outdated token; the engine may have restarted, retry',

@@ -15,6 +15,8 @@ export const ExitCode = {
   NONDETERMINISM: 4,
   /** The store is locked by a process that cannot be reached. */
   UNAVAILABLE: 5,
+  /** `aion doctor`: the store holds damaged or inconsistent records. */
+  STORE_CORRUPT: 6,
   /** Interrupted by Ctrl-C before the command finished. */
   INTERRUPTED: 130,
 } as const;

@@ -3,6 +3,7 @@ import { reportError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import type { CliState, CommandDeps } from './command-context.js';
 import { registerBench } from './commands/bench-command.js';
+import { registerDoctor } from './commands/doctor-command.js';
 import { registerList } from './commands/list-command.js';
 import { registerOperate } from './commands/operate-commands.js';
 import { registerReplay } from './commands/replay-command.js';
@@ -18,7 +19,7 @@ import { ExitCode } from './exit-codes.js';
  */
 export function createProgram(io: CliIo, state: CliState): Command {
   const program = new Command('aion')
-    .description('operate aion-ts durable workflows: run, inspect, signal, replay, watch')
+    .description('operate aion-ts durable workflows: run, inspect, signal, replay, watch, check')
     .option('-s, --store <path>', 'the store directory', './.aion')
     .option('--json', 'print machine-readable JSON')
     .option('--verbose', 'print stack traces with errors')
@@ -36,6 +37,7 @@ export function createProgram(io: CliIo, state: CliState): Command {
   registerShow(program, deps);
   registerOperate(program, deps);
   registerReplay(program, deps);
+  registerDoctor(program, deps);
   registerBench(program, deps);
   return program;
 }

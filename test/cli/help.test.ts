@@ -12,6 +12,7 @@ const COMMANDS = [
   'cancel',
   'terminate',
   'replay',
+  'doctor',
   'bench',
 ];
 
