@@ -87,30 +87,68 @@ export type CompileNested = (spec: SupervisorSpec) => AnyActorLogic;
 
 const invalid = (message: string): SupervisorError => new SupervisorError('INVALID_SPEC', message);
 
+/** The longest id accepted: ids are path elements, printed in events and logs. */
+const MAX_ID_LENGTH = 256;
+// C0, DEL and C1 control characters make paths and logs unreadable.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 const checkId = (id: unknown, where: string): string => {
   if (typeof id !== 'string' || id.length === 0)
     throw invalid(`${where}: id must be a non-empty string`);
+  if (id.length > MAX_ID_LENGTH) throw invalid(`${where}: id is over ${MAX_ID_LENGTH} characters`);
+  if (CONTROL.test(id)) throw invalid(`${where}: id must not contain control characters`);
   return id;
+};
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+// `typeof` first: `'5' > 0` holds in JavaScript, and a string would reach the timers.
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+
+const checkObject = (value: unknown, what: string, where: string): void => {
+  if (!isObject(value)) throw invalid(`${where}: ${what} must be an object`);
+};
+
+const checkFunction = (value: unknown, what: string, where: string): void => {
+  if (value !== undefined && typeof value !== 'function') {
+    throw invalid(`${where}: ${what} must be a function`);
+  }
+};
+
+const checkClock = (value: unknown, where: string): SupervisorClock | undefined => {
+  if (value === undefined) return undefined;
+  const { now, schedule } = (isObject(value) ? value : {}) as Partial<SupervisorClock>;
+  if (typeof now !== 'function' || typeof schedule !== 'function') {
+    throw invalid(`${where}: clock must have now() and schedule()`);
+  }
+  return value as SupervisorClock;
 };
 
 const checkIntensity = (value: Intensity | undefined, where: string): Intensity | undefined => {
   if (value === undefined) return undefined;
+  checkObject(value, 'intensity', where);
   const { maxRestarts, withinMs } = value;
   const maxOk = maxRestarts === Infinity || (Number.isInteger(maxRestarts) && maxRestarts >= 0);
   if (!maxOk) throw invalid(`${where}: intensity.maxRestarts must be an integer >= 0 or Infinity`);
-  if (!(withinMs > 0)) throw invalid(`${where}: intensity.withinMs must be > 0`);
+  if (!isNumber(withinMs) || !(withinMs > 0)) {
+    throw invalid(`${where}: intensity.withinMs must be a number > 0`);
+  }
   return { maxRestarts, withinMs };
 };
 
 const checkTimeout = (value: number | undefined, where: string): number | undefined => {
-  if (value !== undefined && !(value >= 0))
-    throw invalid(`${where}: shutdownTimeoutMs must be >= 0`);
+  if (value !== undefined && !(isNumber(value) && value >= 0))
+    throw invalid(`${where}: shutdownTimeoutMs must be a number >= 0`);
   return value;
 };
 
 const checkBackoff = (value: Backoff | undefined, where: string): Backoff | undefined => {
   if (value === undefined) return undefined;
+  checkObject(value, 'backoff', where);
   const { initialMs, maxMs, factor, jitter = 0 } = value;
+  if (![initialMs, maxMs, factor, jitter].every(isNumber)) {
+    throw invalid(`${where}: backoff initialMs, maxMs, factor and jitter must be numbers`);
+  }
   if (!(initialMs >= 0)) throw invalid(`${where}: backoff.initialMs must be >= 0`);
   if (!(maxMs >= initialMs)) throw invalid(`${where}: backoff.maxMs must be >= initialMs`);
   if (!(factor >= 1)) throw invalid(`${where}: backoff.factor must be >= 1`);
@@ -148,12 +186,14 @@ export function resolveChildSpec(
   defaultTimeoutMs: number,
   compile: CompileNested,
 ): ResolvedChild {
+  checkObject(child, 'a child spec', 'child');
   const id = checkId(child.id, 'child');
   const where = `child '${id}'`;
   const restart = checkRestart(child.restart, where);
   const intensity = checkIntensity(child.intensity, where);
   const timeout = checkTimeout(child.shutdownTimeoutMs, where);
   if ('supervisor' in child) {
+    checkObject(child.supervisor, 'supervisor', where);
     const logic = compile({ ...child.supervisor, id });
     return {
       id,
@@ -201,13 +241,19 @@ export function resolveSupervisorSpec(
   spec: SupervisorSpec,
   compile: CompileNested,
 ): ResolvedSupervisorSpec {
+  checkObject(spec, 'a supervisor spec', 'supervisor');
   const id = checkId(spec.id, 'supervisor');
   const where = `supervisor '${id}'`;
   const strategy = spec.strategy ?? 'one-for-one';
   if (!STRATEGIES.includes(strategy)) throw invalid(`${where}: unknown strategy '${strategy}'`);
   const shutdownTimeoutMs =
     checkTimeout(spec.shutdownTimeoutMs, where) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const children = (spec.children ?? []).map((c) =>
+  const specChildren: unknown = spec.children ?? [];
+  if (!Array.isArray(specChildren)) throw invalid(`${where}: children must be an array`);
+  checkFunction(spec.random, 'random', where);
+  checkFunction(spec.reportError, 'reportError', where);
+  const clock = checkClock(spec.clock, where);
+  const children = (specChildren as readonly ChildSpec[]).map((c) =>
     resolveChildSpec(c, shutdownTimeoutMs, compile),
   );
   const seen = new Set<string>();
@@ -221,7 +267,7 @@ export function resolveSupervisorSpec(
     intensity: checkIntensity(spec.intensity, where) ?? DEFAULT_INTENSITY,
     backoff: checkBackoff(spec.backoff, where),
     children,
-    clock: spec.clock,
+    clock,
     random: spec.random,
     shutdownTimeoutMs,
     reportError: spec.reportError,
