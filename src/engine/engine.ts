@@ -11,7 +11,7 @@ import {
 } from '../core/index.js';
 import type { EventBody, HistoryEvent } from '../core/index.js';
 import { LevelStore } from '../store/index.js';
-import type { EventStore, ListFilter, RunSummary } from '../store/index.js';
+import type { AdmissionRelease, EventStore, ListFilter, RunSummary } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import { describeRun, summaryOf } from './describe.js';
 import type { WorkflowDescription, WorkflowSummary } from './describe.js';
@@ -25,6 +25,8 @@ import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
 import { resultOf } from './result-errors.js';
 import type { SupervisionEvent, TreeNode } from './run-hosting.js';
 import { RunOperations } from './run-operations.js';
+import { admitWrite, withAdmission } from './write-admission-gate.js';
+import type { SignalAdmission } from './run-operations.js';
 import { planStart } from './start-plan.js';
 import type { StartOptions, StartPlan } from './start-plan.js';
 import { createWorkflowHandle } from './workflow-handle.js';
@@ -61,7 +63,8 @@ export class Engine implements HandleBackend {
   private constructor(options: ResolvedEngineOptions, store: EventStore, ownsStore: boolean) {
     this.#ownsStore = ownsStore;
     this.#rt = new EngineRuntime(options, store, {
-      signal: (workflowId, name, payload) => this.signal(workflowId, name, payload),
+      // A signal one run sends another never waits for room in the store.
+      signal: (workflowId, name, payload) => this.#signalLatest(workflowId, name, payload, 'none'),
       cancel: (workflowId, reason) => this.cancel(workflowId, reason),
       terminate: (workflowId, reason) => this.terminate(workflowId, reason),
       isClosing: () => this.#closing !== undefined,
@@ -71,6 +74,7 @@ export class Engine implements HandleBackend {
       maxPayloadBytes: options.maxPayloadBytes,
       summary: (workflowId, runId) => this.#summary(workflowId, runId),
       assertOpen: () => this.#assertOpen(),
+      admit: () => admitWrite(this.#rt.store, () => this.#closing !== undefined),
     });
   }
 
@@ -152,14 +156,16 @@ export class Engine implements HandleBackend {
     options: StartOptions = {},
   ): Promise<WorkflowHandle<O>> {
     const plan = this.#planStart(workflow, input, options);
-    return this.#idLock.run(plan.workflowId, async () => {
-      const running = this.#rt.running.get(plan.workflowId);
-      if (running !== undefined) {
-        if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
-        throw new WorkflowAlreadyStartedError(plan.workflowId, running);
-      }
-      return this.#startRun<O>(plan, []);
-    });
+    return this.#idLock.run(plan.workflowId, () =>
+      this.#admitted(async (release) => {
+        const running = this.#rt.running.get(plan.workflowId);
+        if (running !== undefined) {
+          if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
+          throw new WorkflowAlreadyStartedError(plan.workflowId, running);
+        }
+        return this.#startRun<O>(plan, [], release);
+      }),
+    );
   }
 
   /**
@@ -181,14 +187,16 @@ export class Engine implements HandleBackend {
     const plan = this.#planStart(workflow, input, options);
     assertValidId(name, 'signal name');
     checkPayload(payload, this.#rt.options.maxPayloadBytes, 'signal payload');
-    return this.#idLock.run(plan.workflowId, async () => {
-      const running = this.#rt.running.get(plan.workflowId);
-      if (running !== undefined) {
-        await this.signalRun(plan.workflowId, running, name, payload);
-        return this.#handle<O>(plan.workflowId, running);
-      }
-      return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }]);
-    });
+    return this.#idLock.run(plan.workflowId, () =>
+      this.#admitted(async (release) => {
+        const running = this.#rt.running.get(plan.workflowId);
+        if (running !== undefined) {
+          await this.#operations.signal(plan.workflowId, running, name, payload, release);
+          return this.#handle<O>(plan.workflowId, running);
+        }
+        return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }], release);
+      }),
+    );
   }
 
   #planStart(
@@ -207,10 +215,27 @@ export class Engine implements HandleBackend {
     return planStart(context, workflow, input, options);
   }
 
-  async #startRun<O>(plan: StartPlan, after: readonly EventBody[]): Promise<WorkflowHandle<O>> {
+  async #startRun<O>(
+    plan: StartPlan,
+    after: readonly EventBody[],
+    release: AdmissionRelease,
+  ): Promise<WorkflowHandle<O>> {
     this.#assertOpen();
-    const runId = await this.#rt.startRun(plan, after);
+    // startRun hands its commit to the store before its first await: from
+    // here on the commit counts in the store's queue, not the admission.
+    const started = this.#rt.startRun(plan, after);
+    release();
+    const runId = await started;
     return this.#handle<O>(plan.workflowId, runId);
+  }
+
+  /**
+   * Backpressure (docs/storage.md): runs `work` once the store has room for
+   * a write from outside the runs. Starts check for a running run inside
+   * `work`, after the wait, so what they find is still true when they commit.
+   */
+  #admitted<T>(work: (release: AdmissionRelease) => Promise<T>): Promise<T> {
+    return withAdmission(this.#rt.store, () => this.#closing !== undefined, work);
   }
 
   // ---- reading ----
@@ -295,10 +320,22 @@ export class Engine implements HandleBackend {
 
   // ---- operating runs ----
 
-  /** Signals the latest run of a workflow. */
+  /**
+   * Signals the latest run of a workflow. When the store's queue is full
+   * (backpressure, docs/storage.md) it waits for room before recording.
+   */
   async signal(workflowId: string, name: string, payload?: unknown): Promise<void> {
+    return this.#signalLatest(workflowId, name, payload, 'wait');
+  }
+
+  async #signalLatest(
+    workflowId: string,
+    name: string,
+    payload: unknown,
+    admission: SignalAdmission,
+  ): Promise<void> {
     const run = await this.#summary(workflowId);
-    return this.signalRun(run.workflowId, run.runId, name, payload);
+    return this.#operations.signal(run.workflowId, run.runId, name, payload, admission);
   }
 
   /** Queries the latest run of a workflow. */

@@ -5,7 +5,7 @@ import {
   assertValidId,
   checkPayload,
 } from '../core/index.js';
-import type { RunSummary } from '../store/index.js';
+import type { AdmissionRelease, RunSummary } from '../store/index.js';
 import type { ResidentRuns } from './resident-runs.js';
 import type { RunHost } from './run-host.js';
 
@@ -17,7 +17,17 @@ export interface RunOperationsDeps {
   summary(workflowId: string, runId?: string): Promise<RunSummary>;
   /** Throws `ENGINE_CLOSED` once the engine closes. */
   assertOpen(): void;
+  /** Waits for room in the store's queue (backpressure) before a write from outside the runs. */
+  admit(): Promise<AdmissionRelease>;
 }
+
+/**
+ * How a signal gets room in the store's queue: a user's waits for it
+ * (`'wait'`), one sent by a run needs none (`'none'`: runs are never held,
+ * or a full queue could not drain), and a caller that was admitted already
+ * hands over its release.
+ */
+export type SignalAdmission = 'wait' | 'none' | AdmissionRelease;
 
 /**
  * Signals, queries, cancellation and termination of one run: each goes to
@@ -30,27 +40,52 @@ export class RunOperations {
     this.#deps = deps;
   }
 
-  async signal(workflowId: string, runId: string, name: string, payload: unknown): Promise<void> {
-    assertValidId(name, 'signal name');
-    checkPayload(payload, this.#deps.maxPayloadBytes, 'signal payload');
-    await this.#signalChecked(workflowId, runId, name, payload);
-  }
-
-  async #signalChecked(
+  async signal(
     workflowId: string,
     runId: string,
     name: string,
     payload: unknown,
+    admission: SignalAdmission = 'wait',
   ): Promise<void> {
-    const host = await this.#runningHost(workflowId, runId);
+    let release = typeof admission === 'function' ? admission : undefined;
     try {
-      await host.recordExternal({ type: 'SignalReceived', name, payload });
+      assertValidId(name, 'signal name');
+      checkPayload(payload, this.#deps.maxPayloadBytes, 'signal payload');
+      // Room first, then the host: a run may be suspended while the signal
+      // waits, and a host found before the wait could be a detached one.
+      if (admission === 'wait') release = await this.#deps.admit();
+      const host = await this.#runningHost(workflowId, runId);
+      await this.#record(host, workflowId, name, payload, release);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #record(
+    host: RunHost,
+    workflowId: string,
+    name: string,
+    payload: unknown,
+    release: AdmissionRelease | undefined,
+  ): Promise<void> {
+    try {
+      const recorded = host.recordExternal({ type: 'SignalReceived', name, payload });
+      // The event is in the run's next append now: that append is the
+      // run's own (one in flight per run), so the admission is done.
+      release?.();
+      await recorded;
     } catch (error) {
       // A run continuing as new hands its signals on to the next run.
       const next = host.successorRunId;
       if (next === undefined || !(error instanceof AionError)) throw error;
       await host.recorder.idle();
-      await this.#signalChecked(workflowId, next, name, payload);
+      await this.#record(
+        await this.#runningHost(workflowId, next),
+        workflowId,
+        name,
+        payload,
+        undefined,
+      );
     }
   }
 

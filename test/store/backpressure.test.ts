@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { LevelStore } from '../../src/store/index.js';
+import { Engine, defineActivity, defineWorkflow, virtualClock } from '../../src/index.js';
+import { LevelStore, MemoryStore } from '../../src/store/index.js';
 import type { AdmissionRelease, BatchInfo } from '../../src/store/index.js';
 import { WriteAdmission } from '../../src/store/write-admission.js';
 import { expectRejection } from '../../src/testing/conformance/assertions.js';
@@ -21,8 +22,11 @@ function heldDisk() {
   const held: Array<() => void> = [];
   const seen: BatchInfo[] = [];
   return {
-    hook: (batch: BatchInfo): Promise<void> => {
+    /** While false, batches are written at once. */
+    holding: true,
+    hook(batch: BatchInfo): Promise<void> {
       seen.push(batch);
+      if (!this.holding) return Promise.resolve();
       return new Promise<void>((resolve) => held.push(resolve));
     },
     /** Batches waiting to be written. */
@@ -33,6 +37,11 @@ function heldDisk() {
     /** Lets the oldest held batch be written. */
     writeOne(): void {
       held.shift()?.();
+    },
+    /** Stops holding and writes every held batch. */
+    flow(): void {
+      this.holding = false;
+      for (const resolve of held.splice(0)) resolve();
     },
   };
 }
@@ -106,7 +115,7 @@ describe('LevelStore backpressure', () => {
     const disk = heldDisk();
     const store = await LevelStore.open(await tempDir(), {
       maxPendingCommits: 4,
-      beforeWrite: disk.hook,
+      beforeWrite: (batch) => disk.hook(batch),
     });
     const written: Array<Promise<unknown>> = [];
     const writer = async (i: number): Promise<void> => {
@@ -140,7 +149,7 @@ describe('LevelStore backpressure', () => {
     const disk = heldDisk();
     const store = await LevelStore.open(await tempDir(), {
       maxPendingCommits: 2,
-      beforeWrite: disk.hook,
+      beforeWrite: (batch) => disk.hook(batch),
     });
     const commits = Array.from({ length: 6 }, (_, i) => store.commit([startOf(i)]));
     await tick();
@@ -222,6 +231,185 @@ describe('LevelStore backpressure', () => {
     expect(peakSeen).toBeLessThanOrEqual(BOUND);
     expect(stats.peakWaiting).toBeGreaterThan(N - 2 * BOUND);
     expect(stats).toMatchObject({ pending: 0, waiting: 0 });
+    await store.close();
+  });
+});
+
+const double = defineActivity('double', async (n: number) => n * 2);
+
+/** One activity, then done: three appends of its own after its start. */
+const doubler = defineWorkflow('doubler', async (ctx, n: number) => ctx.activity(double, n));
+
+/** Done at once: one append of its own after its start. */
+const echo = defineWorkflow('echo', async (_ctx, n: number) => n * 2);
+
+/** Waits for `go`, then tells `peer` (a signal between runs), then ends. */
+const relay = defineWorkflow('relay', async (ctx, peer: string) => {
+  const got = await ctx.signal<number>('go');
+  if (peer !== '') await ctx.signalWorkflow(peer, 'go', got + 1);
+  return got;
+});
+
+/** Naps a minute, then signals `peer` (a signal between runs). */
+const napper = defineWorkflow('napper', async (ctx, peer: string) => {
+  await ctx.sleep('1m');
+  await ctx.signalWorkflow(peer, 'go', 1);
+  return 'sent';
+});
+
+/**
+ * A MemoryStore whose queue is full while `full` is set: outside writers
+ * wait in `admit()` until it is cleared; plain commits go through.
+ */
+class FullableStore extends MemoryStore {
+  #full = false;
+  #waiters: Array<() => void> = [];
+  /** Writers admitted so far. */
+  admissions = 0;
+
+  get full(): boolean {
+    return this.#full;
+  }
+
+  set full(full: boolean) {
+    this.#full = full;
+    if (!full) for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  async admit(): Promise<AdmissionRelease> {
+    while (this.#full) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    this.admissions++;
+    return () => undefined;
+  }
+}
+
+const engineOn = (store: LevelStore) =>
+  Engine.open({
+    store,
+    workflows: [doubler, echo, relay],
+    activities: [double],
+    clock: virtualClock(1_700_000_000_000),
+  });
+
+interface Load {
+  readonly peakPending: number;
+  readonly peakWaiting: number;
+  /** The most a sample found `pending` above the bound plus resident runs. */
+  readonly worstOvershoot: number;
+}
+
+/**
+ * Fires `n` starts without awaiting them on a disk that takes a few turns
+ * per batch, awaits every start and every result, and samples the queue at
+ * each batch.
+ */
+async function fireAndForget(workflow: typeof echo, n: number, bound: number): Promise<Load> {
+  // The store samples the engine it serves, which is opened on it after.
+  const opened: { engine?: Engine } = {};
+  let worstOvershoot = Number.NEGATIVE_INFINITY;
+  const store = await LevelStore.open(await tempDir(), {
+    durability: 'relaxed',
+    maxPendingCommits: bound,
+    beforeWrite: async () => {
+      const resident = opened.engine?.stats().residentRuns ?? 0;
+      worstOvershoot = Math.max(worstOvershoot, store.stats().pending - bound - resident);
+      // A slow fsync: a few turns of the event loop per batch, no real time.
+      for (let i = 0; i < 4; i++) await tick();
+    },
+  });
+  const engine = await engineOn(store);
+  opened.engine = engine;
+  try {
+    const starts = Array.from({ length: n }, (_, i) =>
+      engine.start(workflow, i, { workflowId: `d-${i}` }),
+    );
+    const results = await Promise.all(starts.map(async (start) => (await start).result()));
+    expect(results).toEqual(Array.from({ length: n }, (_, i) => i * 2));
+    const { peakPending, peakWaiting, pending, waiting } = store.stats();
+    expect({ pending, waiting }).toEqual({ pending: 0, waiting: 0 });
+    expect(engine.stats().residentRuns).toBe(0);
+    return { peakPending, peakWaiting, worstOvershoot };
+  } finally {
+    await engine.close();
+    await store.close();
+  }
+}
+
+describe('engine backpressure', () => {
+  it(
+    'keeps the queue bounded under 20,000 fire-and-forget starts; every start resolves and every run completes',
+    { timeout: 120_000 },
+    async () => {
+      const BOUND = 256;
+      const load = await fireAndForget(echo, 20_000, BOUND);
+      // Outside writers never hold more than the bound; runs add at most
+      // one append each, and a resident run is counted at every sample.
+      expect(load.worstOvershoot).toBeLessThanOrEqual(0);
+      expect(load.peakWaiting).toBeGreaterThan(20_000 - 2 * BOUND);
+      expect(load.peakPending).toBeLessThan(8 * BOUND);
+    },
+  );
+
+  it('lets the queue grow with the starts when the bound is out of reach (the control)', async () => {
+    const load = await fireAndForget(echo, 4_000, 1_000_000);
+    expect(load.peakWaiting).toBe(0);
+    expect(load.peakPending).toBeGreaterThan(3_000);
+  });
+
+  it('never holds a run behind waiting starts: runs finish with a bound of 1', async () => {
+    const load = await fireAndForget(doubler, 300, 1);
+    expect(load.worstOvershoot).toBeLessThanOrEqual(0);
+    expect(load.peakWaiting).toBeGreaterThan(250);
+  });
+
+  it("holds a user's signal while the store is full, never a run's own appends", async () => {
+    const store = new FullableStore();
+    const clock = virtualClock(1_700_000_000_000);
+    const engine = await Engine.open({ store, workflows: [relay, napper], clock });
+    try {
+      const listener = await engine.start(relay, '', { workflowId: 'listener' });
+      const sender = await engine.start(napper, 'listener', { workflowId: 'sender' });
+      const waiting = await engine.start(relay, '', { workflowId: 'waiting' });
+      await waitUntil(() => clock.nextDeadline() !== undefined);
+      store.full = true;
+      const starts = store.admissions;
+      expect(starts).toBe(3);
+      const user = engine.signal('waiting', 'go', 7);
+      expect(await settledWithin(user)).toBe(false);
+      // The sender's timer fires, it signals the listener, both end: a
+      // timer, a signal between runs and two completions, none held.
+      clock.advance(60_000);
+      expect(await listener.result()).toBe(1);
+      expect(await sender.result()).toBe('sent');
+      expect(await settledWithin(user)).toBe(false);
+      expect(store.admissions).toBe(starts);
+      store.full = false;
+      await user;
+      expect(await waiting.result()).toBe(7);
+      expect(store.admissions).toBe(starts + 1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('rejects a start that waited for room with ENGINE_CLOSED, writing nothing, when the engine closes', async () => {
+    const disk = heldDisk();
+    const store = await LevelStore.open(await tempDir(), {
+      maxPendingCommits: 1,
+      beforeWrite: (batch) => disk.hook(batch),
+    });
+    const engine = await engineOn(store);
+    const blocker = store.commit([startOf(1)]);
+    await waitUntil(() => disk.held === 1);
+    const start = engine.start(doubler, 1, { workflowId: 'late' });
+    expect(await settledWithin(start)).toBe(false);
+    expect(store.stats().waiting).toBe(1);
+    const closing = engine.close();
+    disk.flow();
+    await blocker;
+    await closing;
+    await expectRejection(start, 'ENGINE_CLOSED');
+    expect(await store.getLatestRunId('late')).toBeUndefined();
     await store.close();
   });
 });
