@@ -22,6 +22,8 @@ export interface CommandTarget {
   /** Starts (or queues behind recovered ones) the first attempt of an activity scheduled at `seq`. */
   activityScheduled(activity: OutstandingActivity, seq: number): void;
   startChild(command: ChildCommand, current: boolean): string;
+  /** Cancels the work of the activities whose awaits a cancellation rejected. */
+  cancelActivities(activityIds: readonly number[]): void;
 }
 
 /**
@@ -68,5 +70,8 @@ export function commandRecorder(target: CommandTarget): ExecutionHost {
       target.record({ type: 'SignalSent', targetWorkflowId, name, payload });
     },
     startChild: (command: ChildCommand) => target.startChild(command, target.isCurrent()),
+    cancelDelivered(activityIds: readonly number[]) {
+      if (target.isCurrent()) target.cancelActivities(activityIds);
+    },
   };
 }

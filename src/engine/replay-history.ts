@@ -169,6 +169,7 @@ function recordingHost(now: number, commands: CommandShape[]): ExecutionHost {
         name: `${command.durationMs}ms`,
       }),
     cancelTimer: () => undefined,
+    cancelDelivered: () => undefined,
     sendSignal: (targetWorkflowId, name) =>
       commands.push({ kind: 'signal-send', ordinal: 0, name: `${targetWorkflowId}:${name}` }),
     startChild: (command) => {

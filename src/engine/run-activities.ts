@@ -66,16 +66,18 @@ export class RunActivities {
 
   /** Once live: arms lost retry backoffs and restarts recovered attempts. */
   resume(recovered: RecoveredActivities): void {
+    const ledger = this.#port.ledger();
     for (const activity of recovered.unarmed) {
       const backoff = activity.unarmedBackoff;
-      if (backoff === undefined) continue;
+      // A cancellation may have taken it while the run replayed.
+      if (backoff === undefined || ledger.activities.get(activity.activityId) !== activity)
+        continue;
       this.#port.record(
         backoffTimer(activity.activityId, activity.nextAttempt, backoff.fireAt, backoff.durationMs),
       );
     }
     const deferred = this.#deferred ?? [];
     this.#deferred = undefined;
-    const ledger = this.#port.ledger();
     for (const activity of [...recovered.inFlight, ...deferred]) {
       if (ledger.activities.get(activity.activityId) === activity) this.start(activity);
     }

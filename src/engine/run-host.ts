@@ -21,6 +21,7 @@ import { findChild, planChildStart } from './run-children.js';
 import { cancelActivityBodies, closingBodies, nextRunAppend } from './run-ending.js';
 import { commandRecorder } from './command-recorder.js';
 import { Recorder } from './recorder.js';
+import { isStoreCorrupt, readRunHistory } from './store-corruption.js';
 
 /** Where a resident run is in its lifecycle. */
 export type RunPhase = 'loading' | 'running' | 'blocked' | 'ending';
@@ -59,7 +60,6 @@ export class RunHost implements RunActorHost {
   #childEndsWhileLoading: Array<{ childWorkflowId: string; terminal: HistoryEvent }> = [];
   #ended = false;
   readonly #activities: RunActivities;
-  #cancelWhenRunning = false;
   #detached = false;
   #readyWaiters: Array<() => void> = [];
   /** Counts the actor incarnations replaced after a store fault (see #hold). */
@@ -175,8 +175,15 @@ export class RunHost implements RunActorHost {
     this.#execution = undefined;
     await this.recorder.idle();
     this.recorder.reset();
-    const history =
-      this.#initialHistory ?? (await this.#core.store.readHistory(this.workflowId, this.runId));
+    let history: HistoryEvent[];
+    try {
+      history =
+        this.#initialHistory ??
+        (await readRunHistory(this.#core.store, this, this.recorder.durableHead));
+    } catch (error) {
+      if (!isStoreCorrupt(error)) throw error;
+      return this.#corrupt(error, report);
+    }
     this.#initialHistory = undefined;
     this.ledger = WorkLedger.from(history);
     const first = history[0];
@@ -207,8 +214,7 @@ export class RunHost implements RunActorHost {
       this.#setPhase('running');
       report('running');
       this.#activities.resume(recovered);
-      if (this.#cancelWhenRunning) this.#cancelOutstanding();
-      else if (this.ledger.cancelRequested !== undefined) this.#cancelChildren();
+      if (this.ledger.cancelRequested !== undefined) this.#cancelChildren();
       for (const entry of due) this.timerDue(entry);
       for (const { childWorkflowId, terminal } of this.#childEndsWhileLoading.splice(0)) {
         this.childEnded(childWorkflowId, terminal);
@@ -226,6 +232,23 @@ export class RunHost implements RunActorHost {
       return new Promise<void>(() => undefined);
     }
     await this.#finish(ended);
+  }
+
+  /**
+   * A damaged record in the run's history (`STORE_CORRUPT`): the run is
+   * blocked and leaves memory, and it is never failed or restarted, since
+   * replaying a history that cannot be read whole would redo, differently,
+   * what was already recorded. Restoring the store resumes it.
+   */
+  #corrupt(
+    error: AionError,
+    report: (phase: 'replaying' | 'running' | 'blocked') => void,
+  ): Promise<void> {
+    this.blocked = error;
+    this.#setPhase('blocked');
+    report('blocked');
+    this.#core.runCorrupt(this, error);
+    return new Promise<void>(() => undefined);
   }
 
   attempt(request: AttemptSpawn): AttemptRun {
@@ -453,8 +476,11 @@ export class RunHost implements RunActorHost {
     // the same batch; nothing the code then does acts on the world before
     // this event is durable (see #startAttemptAfter and #onDurable).
     if (isCodeCompletion(event)) this.#deliver(event);
-    // In the same append as the request: no crash can separate them.
-    if (event.type === 'WorkflowCancelRequested') this.#cancelOutstanding();
+    // The activities it cancels are those the delivery above rejected (see
+    // #cancelActivities), recorded in the same append when delivered at once.
+    if (event.type === 'WorkflowCancelRequested' && this.phase === 'running') {
+      this.#cancelChildren();
+    }
     return event;
   }
 
@@ -486,23 +512,24 @@ export class RunHost implements RunActorHost {
   }
 
   /**
-   * Cancellation aborts every in-flight attempt (`actx.signal`) and records
-   * the activities cancelled, retry backoffs included; the code's pending
-   * awaits were already rejected when the request was delivered.
+   * Cancellation aborts the in-flight attempts (`actx.signal`) of the
+   * activities whose awaits it rejected when it reached the code, and
+   * records them cancelled, retry backoffs included. It acts at that
+   * delivery, live or in replay (the ledger is the rebuilt one by then), so
+   * activities the code schedules after it sees the cancellation, a
+   * compensation for one, are left to run.
    */
-  #cancelOutstanding(): void {
-    if (this.#ended) return;
-    if (this.phase !== 'running') {
-      // Recorded while loading: act once the ledger is rebuilt.
-      this.#cancelWhenRunning = true;
-      return;
-    }
-    this.#cancelWhenRunning = false;
-    for (const activity of [...this.ledger.activities.values()]) {
+  #cancelActivities(activityIds: readonly number[]): void {
+    if (this.#ended || this.phase === 'ending' || this.phase === 'blocked') return;
+    // A failed recorder takes nothing: the rebuilt run's replay delivers it again.
+    if (this.recorder.failed) return;
+    for (const activityId of activityIds) {
+      // Not in the ledger: it completed, failed or was cancelled already.
+      const activity = this.ledger.activities.get(activityId);
+      if (activity === undefined) continue;
       this.#activities.stop(activity);
       for (const body of cancelActivityBodies(this.ledger, activity)) this.#record(body);
     }
-    this.#cancelChildren();
   }
 
   /**
@@ -543,6 +570,7 @@ export class RunHost implements RunActorHost {
       record: (body, extra) => this.#record(body, extra),
       activityScheduled: (activity, seq) => this.#activities.scheduled(activity, seq),
       startChild: (command, current) => this.#startChild(command, current),
+      cancelActivities: (activityIds) => this.#cancelActivities(activityIds),
     });
   }
 }

@@ -33,6 +33,11 @@ export class CompletionWaiters {
   }
 
   /** Rejects every pending await (cancellation of the run). */
+  /** The keys awaited now, in the order their waits began. */
+  keys(): string[] {
+    return [...this.#waiters.keys()];
+  }
+
   rejectAll(error: () => unknown): void {
     const waiting = [...this.#waiters.values()];
     this.#waiters.clear();

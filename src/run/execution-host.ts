@@ -50,6 +50,13 @@ export interface ExecutionHost {
   sendSignal(targetWorkflowId: string, name: string, payload: unknown): void;
   /** Records `ChildWorkflowStarted` with the child's start, atomically; returns the child's run id. */
   startChild(command: ChildCommand): string;
+  /**
+   * A cancellation request reached the code: the awaits of these activities
+   * (scheduled, not completed) were rejected with `CancelledError`, so their
+   * work is to be cancelled. Activities the code schedules from then on, a
+   * compensation for one, are not.
+   */
+  cancelDelivered(activityIds: readonly number[]): void;
 }
 
 /** What a run's code ended with (a crash rejects instead). */

@@ -268,9 +268,16 @@ export class RunExecution {
   #cancel(reason: string): void {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
+    // The activities the code awaits now, and only those, are cancelled: it
+    // may schedule compensations once it sees the cancellation.
+    const activityIds = this.#waiters
+      .keys()
+      .filter((key) => key.startsWith('a'))
+      .map((key) => Number(key.slice(1)));
     this.#cancelController?.abort(new CancelledError(reason));
     this.#waiters.rejectAll(() => new CancelledError(reason));
     this.signals.cancelAll(new CancelledError(reason));
+    this.#host.cancelDelivered(activityIds);
   }
 
   #resolve(key: string, value: unknown): void {
