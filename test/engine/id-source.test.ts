@@ -39,7 +39,8 @@ describe('engine id source', () => {
     const second = await runOnce();
     expect(second).toEqual(first);
     expect(first.runIds[1]).toBe(first.runIds[2]);
-    expect(first.runIds[0] < (first.runIds[1] as string)).toBe(true);
+    const [firstRun = '', secondRun = ''] = first.runIds;
+    expect(firstRun < secondRun).toBe(true);
     expect(first.workflowId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 
