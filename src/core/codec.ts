@@ -1,8 +1,17 @@
 import { Packr } from 'msgpackr';
-import { ErrorCode, PayloadError } from './errors.js';
+import { AionError, ErrorCode, PayloadError, StoreError } from './errors.js';
 
 /** The default largest encoded payload: 2 MiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The deepest nesting of arrays, objects, Maps and Sets a payload may have.
+ * msgpackr encodes and decodes recursively and overflows the stack at about
+ * 1,200 levels (fewer when called deep in a stack): a payload accepted
+ * beyond that could be refused by the store's encoder, or written and then
+ * never read back. 500 leaves a wide margin and no real data nests so deep.
+ */
+export const MAX_PAYLOAD_DEPTH = 500;
 
 /**
  * One msgpackr configuration for everything aion-ts stores: `moreTypes`
@@ -20,9 +29,21 @@ export function encode(value: unknown): Uint8Array {
   return packr.pack(value);
 }
 
-/** Decodes bytes written by {@link encode}. Throws on malformed input. */
+/**
+ * Decodes bytes written by {@link encode}.
+ *
+ * @throws StoreError `STORE_CORRUPT` for bytes that are not one whole
+ * msgpack value (truncated, trailing bytes, unknown extensions, nesting
+ * that overflows the stack); the store adds the key that held them.
+ */
 export function decode(bytes: Uint8Array): unknown {
-  return packr.unpack(bytes);
+  try {
+    return packr.unpack(bytes);
+  } catch (cause) {
+    throw new StoreError(ErrorCode.STORE_CORRUPT, 'the bytes are not a valid msgpack value', {
+      cause,
+    });
+  }
 }
 
 const BUILTIN_LEAVES: ReadonlySet<unknown> = new Set([
@@ -73,12 +94,33 @@ function hasMethods(proto: object | null): boolean {
 
 /**
  * Checks that msgpackr can encode `value` faithfully: no functions, symbols,
- * cycles, class instances with methods, symbol keys or own `__proto__` keys.
+ * cycles, class instances with methods, symbol keys, own `__proto__` keys,
+ * strings with lone surrogates, or nesting deeper than
+ * {@link MAX_PAYLOAD_DEPTH}.
  *
  * @throws PayloadError with code `PAYLOAD_NOT_SERIALIZABLE`, naming the path.
  */
 export function assertSerializable(value: unknown, path = '$'): void {
-  walk(value, path, new Set<object>());
+  walkPayload(value, path);
+}
+
+/**
+ * Walks a payload, turning what user code throws on the way (a getter, a
+ * Proxy trap, a stack overflow) into `PAYLOAD_NOT_SERIALIZABLE`: msgpackr
+ * would meet the same throw while encoding, after the call was accepted.
+ */
+function walkPayload(value: unknown, what: string): number {
+  try {
+    return walk(value, what, new Set<object>(), 0);
+  } catch (cause) {
+    if (cause instanceof AionError) throw cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new PayloadError(
+      ErrorCode.PAYLOAD_NOT_SERIALIZABLE,
+      `${what} cannot be read to be stored: ${reason}`,
+      { cause, details: { path: what } },
+    );
+  }
 }
 
 /**
@@ -94,7 +136,7 @@ export function checkPayload(
   maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
   what = 'payload',
 ): void {
-  const bound = walk(value, what, new Set<object>());
+  const bound = walkPayload(value, what);
   if (bound * 2 <= maxBytes) return;
   encodePayload(value, maxBytes, what);
 }
@@ -104,7 +146,16 @@ export function checkPayload(
 const UNBOUNDED = Number.POSITIVE_INFINITY;
 const stringBound = (text: string): number => 5 + 3 * text.length;
 
-function walk(value: unknown, path: string, ancestors: Set<object>): number {
+/**
+ * True when a string holds no lone surrogate. UTF-8 cannot encode one: the
+ * store would write U+FFFD instead, and the code would read back a
+ * different string than it was given.
+ */
+export function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+function walk(value: unknown, path: string, ancestors: Set<object>, depth: number): number {
   switch (typeof value) {
     case 'undefined':
     case 'boolean':
@@ -112,6 +163,7 @@ function walk(value: unknown, path: string, ancestors: Set<object>): number {
     case 'number':
       return 9;
     case 'string':
+      if (!isWellFormed(value)) fail(path, 'a string with a lone surrogate is not valid UTF-8');
       return stringBound(value);
     case 'bigint':
       return 16 + value.toString(16).length;
@@ -128,20 +180,23 @@ function walk(value: unknown, path: string, ancestors: Set<object>): number {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Date.prototype) return 16;
   if (BUILTIN_LEAVES.has(proto)) return UNBOUNDED;
+  if (depth >= MAX_PAYLOAD_DEPTH) fail(path, `it nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   ancestors.add(value);
+  const inner = depth + 1;
   let size = 16;
   try {
     if (Array.isArray(value)) {
       if (proto !== Array.prototype) fail(path, 'array subclasses cannot be stored faithfully');
-      for (let i = 0; i < value.length; i++) size += walk(value[i], `${path}[${i}]`, ancestors);
+      for (let i = 0; i < value.length; i++)
+        size += walk(value[i], `${path}[${i}]`, ancestors, inner);
       return size;
     }
     if (value instanceof Map) {
       if (proto !== Map.prototype) fail(path, 'Map subclasses cannot be stored faithfully');
       let i = 0;
       for (const [k, v] of value) {
-        size += walk(k, `${path}.<key ${i}>`, ancestors);
-        size += walk(v, `${path}.<value ${i}>`, ancestors);
+        size += walk(k, `${path}.<key ${i}>`, ancestors, inner);
+        size += walk(v, `${path}.<value ${i}>`, ancestors, inner);
         i++;
       }
       return size;
@@ -149,7 +204,7 @@ function walk(value: unknown, path: string, ancestors: Set<object>): number {
     if (value instanceof Set) {
       if (proto !== Set.prototype) fail(path, 'Set subclasses cannot be stored faithfully');
       let i = 0;
-      for (const v of value) size += walk(v, `${path}.<item ${i++}>`, ancestors);
+      for (const v of value) size += walk(v, `${path}.<item ${i++}>`, ancestors, inner);
       return size;
     }
     if (value instanceof Promise) fail(path, 'promises cannot be stored');
@@ -160,9 +215,10 @@ function walk(value: unknown, path: string, ancestors: Set<object>): number {
     if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol keys cannot be stored');
     for (const key of Object.keys(value)) {
       if (key === '__proto__') fail(path, "an own '__proto__' key cannot be stored faithfully");
+      if (!isWellFormed(key)) fail(path, 'a key with a lone surrogate is not valid UTF-8');
       size +=
         stringBound(key) +
-        walk((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
+        walk((value as Record<string, unknown>)[key], `${path}.${key}`, ancestors, inner);
     }
     return size;
   } finally {
@@ -182,7 +238,7 @@ export function encodePayload(
   maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
   what = 'payload',
 ): Uint8Array {
-  assertSerializable(value, what);
+  walkPayload(value, what);
   let bytes: Uint8Array;
   try {
     bytes = packr.pack(value);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
+import { isWellFormed } from './codec.js';
 import { InvalidArgumentError } from './errors.js';
 
 /** The longest accepted id, in UTF-16 code units. */
@@ -14,7 +15,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * Checks a user-facing id (workflow id, signal or query name, type name).
  *
  * @throws InvalidArgumentError for a non-string, an empty string, over 256
- * characters, or any control character.
+ * characters, any control character, or a lone surrogate.
  */
 export function assertValidId(id: unknown, what = 'id'): asserts id is string {
   if (typeof id !== 'string') throw new InvalidArgumentError(`${what} must be a string`);
@@ -24,6 +25,8 @@ export function assertValidId(id: unknown, what = 'id'): asserts id is string {
   }
   if (CONTROL.test(id))
     throw new InvalidArgumentError(`${what} must not contain control characters`);
+  // Keys are UTF-8 on disk: two ids differing only in a lone surrogate would share one key.
+  if (!isWellFormed(id)) throw new InvalidArgumentError(`${what} must not contain lone surrogates`);
 }
 
 /**

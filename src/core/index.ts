@@ -27,6 +27,7 @@ export type { IdFactory } from './ids.js';
 // Payloads
 export {
   DEFAULT_MAX_PAYLOAD_BYTES,
+  MAX_PAYLOAD_DEPTH,
   assertSerializable,
   checkPayload,
   decode,
