@@ -44,7 +44,7 @@ export interface LevelStoreOptions {
   readonly maxBatchEvents?: number;
   /**
    * How many idle runs' heads to keep in memory for the expected-seq check.
-   * @default 50000
+   * @default 10000
    */
   readonly cacheRuns?: number;
   /**
@@ -148,7 +148,7 @@ export class LevelStore implements EventStore {
     this.#options = {
       durability,
       maxBatchEvents: positiveInteger(options.maxBatchEvents, 'maxBatchEvents', 1024),
-      cacheRuns: positiveInteger(options.cacheRuns, 'cacheRuns', 50_000),
+      cacheRuns: positiveInteger(options.cacheRuns, 'cacheRuns', 10_000),
       maxPendingCommits: positiveInteger(options.maxPendingCommits, 'maxPendingCommits', 4096),
       beforeWrite: options.beforeWrite,
     };
