@@ -56,7 +56,9 @@ export interface StoreHealth {
   whenWritable(): Promise<void>;
   /**
    * Throws `STORE_WRITE_FAILED` (with the episode's cause) during a fault:
-   * calls from outside fail at once rather than wait for the disk.
+   * calls from outside fail at once rather than wait for the disk, except
+   * when a probe is due and no write waits to make it (then the call's own
+   * write tests the store).
    */
   assertWritable(): void;
   /** Stops probing; pending waits reject with `ENGINE_CLOSED`. */
@@ -82,7 +84,8 @@ export function isStoreFault(error: unknown): boolean {
  * once (`store-fault`). While it lasts, writes wait in {@link StoreHealth.admit}.
  * The store is probed with a real write: on the engine clock, after 50 ms,
  * then doubling up to 5 s, one waiting write is let through (or, when none
- * waits, the next one to come). The first write that succeeds — that probe,
+ * waits, the next one to come, a call from outside included; nothing stays
+ * armed then). The first write that succeeds — that probe,
  * or a `start()` that went to the store directly — ends the episode: it is
  * reported (`store-recovered`) and every held write goes out. The probe
  * delay keeps growing across episodes that follow each other closely, so a
@@ -114,10 +117,15 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
       probe = undefined;
       if (writable || closed) return;
       const next = held.shift();
-      if (next === undefined) passNext = true;
-      else next.resolve();
-      // Re-armed whatever the probe finds: a probe write that never comes
-      // back (its run was suspended or ended) must not stop the probing.
+      if (next === undefined) {
+        // Nothing waits: the next write to come is the probe, whatever it
+        // is, and nothing stays armed on the clock of an idle engine.
+        passNext = true;
+        return;
+      }
+      next.resolve();
+      // Re-armed while writes wait: a probe write that never comes back
+      // (its run was suspended or ended) must not stop the probing.
       armProbe();
     });
   };
@@ -168,7 +176,9 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
         passNext = false;
         return Promise.resolve();
       }
-      return new Promise<void>((resolve, reject) => held.push({ resolve, reject }));
+      const wait = new Promise<void>((resolve, reject) => held.push({ resolve, reject }));
+      armProbe();
+      return wait;
     },
 
     whenWritable() {
@@ -178,7 +188,8 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
     },
 
     assertWritable() {
-      if (writable) return;
+      // A probe is due: this call's write may be the one that tests the store.
+      if (writable || passNext) return;
       throw new StoreError(
         ErrorCode.STORE_WRITE_FAILED,
         'the store cannot be written at the moment; nothing was written',

@@ -95,6 +95,7 @@ describe('store health', () => {
   it('caps the probe delay at 5 s', async () => {
     const { health, clock } = setup();
     health.failed(writeFailed());
+    const writes = Array.from({ length: 12 }, () => watch(health.admit()));
     const delays: number[] = [];
     let last = clock.now();
     for (let i = 0; i < 9; i++) {
@@ -105,6 +106,23 @@ describe('store health', () => {
       await tick();
     }
     expect(delays).toEqual([50, 100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect(writes.filter((w) => w.settled() === 'resolved')).toHaveLength(9);
+  });
+
+  it('arms nothing while no write waits, and lets a call from outside be the probe', async () => {
+    const { health, clock } = setup();
+    health.failed(writeFailed());
+    expect(() => health.assertWritable()).toThrow();
+    clock.advance(50);
+    await tick();
+    expect(clock.nextDeadline()).toBeUndefined();
+    expect(() => health.assertWritable()).not.toThrow();
+    const probe = watch(health.admit());
+    await tick();
+    expect(probe.settled()).toBe('resolved');
+    health.failed(writeFailed()); // the probe failed: calls are refused again
+    expect(() => health.assertWritable()).toThrow();
+    expect(clock.nextDeadline()).toBe(clock.now() + 100);
   });
 
   it('rejects held writes and waits with ENGINE_CLOSED on close', async () => {
