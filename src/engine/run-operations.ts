@@ -55,37 +55,24 @@ export class RunOperations {
       // waits, and a host found before the wait could be a detached one.
       if (admission === 'wait') release = await this.#deps.admit();
       const host = await this.#runningHost(workflowId, runId);
-      await this.#record(host, workflowId, name, payload, release);
+      await this.#record(host, workflowId, name, payload);
     } finally {
+      // Held until durable, not just recorded: the event waits in the run's
+      // buffer behind its append in flight, and the slot is what bounds how
+      // many signals can pile up there.
       release?.();
     }
   }
 
-  async #record(
-    host: RunHost,
-    workflowId: string,
-    name: string,
-    payload: unknown,
-    release: AdmissionRelease | undefined,
-  ): Promise<void> {
+  async #record(host: RunHost, workflowId: string, name: string, payload: unknown): Promise<void> {
     try {
-      const recorded = host.recordExternal({ type: 'SignalReceived', name, payload });
-      // The event is in the run's next append now: that append is the
-      // run's own (one in flight per run), so the admission is done.
-      release?.();
-      await recorded;
+      await host.recordExternal({ type: 'SignalReceived', name, payload });
     } catch (error) {
       // A run continuing as new hands its signals on to the next run.
       const next = host.successorRunId;
       if (next === undefined || !(error instanceof AionError)) throw error;
       await host.recorder.idle();
-      await this.#record(
-        await this.#runningHost(workflowId, next),
-        workflowId,
-        name,
-        payload,
-        undefined,
-      );
+      await this.#record(await this.#runningHost(workflowId, next), workflowId, name, payload);
     }
   }
 

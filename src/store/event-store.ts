@@ -106,11 +106,13 @@ export interface EventStore {
   commit(appends: readonly RunAppend[]): Promise<CommitResult>;
 
   /**
-   * Optional backpressure. The engine awaits it before a commit that comes
+   * Optional backpressure. The engine awaits it before a write that comes
    * from outside its running runs (`start`, `signalWithStart`, a user's
-   * `signal`), and calls the release right after handing that commit to
-   * {@link EventStore.commit}. A store with a bounded queue resolves it
-   * once there is room; a store without one omits the method.
+   * `signal`), and calls the release once that write no longer needs room:
+   * a start right after handing its commit to {@link EventStore.commit}, a
+   * signal once it is durable (it rides in its run's next append). A store
+   * with a bounded queue resolves it once there is room; a store without
+   * one omits the method.
    */
   admit?(): Promise<AdmissionRelease>;
 

@@ -226,8 +226,10 @@ export class LevelStore implements EventStore {
   /**
    * Backpressure for a writer from outside the engine's runs (a start, a
    * user's signal): resolves once fewer than `maxPendingCommits` commits
-   * are pending, in arrival order, with a release to call right after the
-   * commit was handed to {@link LevelStore.commit} (or when it will not be).
+   * are pending, in arrival order, with a release to call once the write
+   * needs no room of its own: right after its commit was handed to
+   * {@link LevelStore.commit}, or when it will not be. Admitted writers
+   * count against the bound until they release.
    * Waiters are let through when the store closes; their commits then
    * reject with `ENGINE_CLOSED`.
    *

@@ -250,6 +250,13 @@ const relay = defineWorkflow('relay', async (ctx, peer: string) => {
   return got;
 });
 
+/** Takes `count` signals, then returns them. */
+const sink = defineWorkflow('sink', async (ctx, count: number) => {
+  const got: number[] = [];
+  while (got.length < count) got.push(await ctx.signal<number>('s'));
+  return got;
+});
+
 /** Naps a minute, then signals `peer` (a signal between runs). */
 const napper = defineWorkflow('napper', async (ctx, peer: string) => {
   await ctx.sleep('1m');
@@ -286,7 +293,7 @@ class FullableStore extends MemoryStore {
 const engineOn = (store: LevelStore) =>
   Engine.open({
     store,
-    workflows: [doubler, echo, relay],
+    workflows: [doubler, echo, relay, sink],
     activities: [double],
     clock: virtualClock(1_700_000_000_000),
   });
@@ -360,6 +367,34 @@ describe('engine backpressure', () => {
     const load = await fireAndForget(doubler, 300, 1);
     expect(load.worstOvershoot).toBeLessThanOrEqual(0);
     expect(load.peakWaiting).toBeGreaterThan(250);
+  });
+
+  it('bounds the signals piling up in one run: a signal holds its slot until durable', async () => {
+    const BOUND = 64;
+    const N = 5_000;
+    let largest = 0;
+    const store = await LevelStore.open(await tempDir(), {
+      durability: 'relaxed',
+      maxPendingCommits: BOUND,
+      beforeWrite: async (batch) => {
+        largest = Math.max(largest, batch.events);
+        for (let i = 0; i < 4; i++) await tick();
+      },
+    });
+    const engine = await engineOn(store);
+    try {
+      const handle = await engine.start(sink, N, { workflowId: 'sink' });
+      await Promise.all(Array.from({ length: N }, (_, i) => engine.signal('sink', 's', i)));
+      const got = await handle.result();
+      expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
+      // Released when recorded instead, all 5,000 would wait in the run's
+      // buffer behind its append in flight and go out as one append.
+      expect(largest).toBeLessThanOrEqual(BOUND);
+      expect(store.stats().peakWaiting).toBeGreaterThan(N - 2 * BOUND);
+    } finally {
+      await engine.close();
+      await store.close();
+    }
   });
 
   it("holds a user's signal while the store is full, never a run's own appends", async () => {
