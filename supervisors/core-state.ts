@@ -1,3 +1,5 @@
+import { emptyQueue } from './event-queue.js';
+import type { EventQueue } from './event-queue.js';
 import type { SupervisorError } from './supervisor-error.js';
 import type { SupervisionEvent, SupervisionPath } from './supervisor-events.js';
 import type { Backoff, Intensity, RestartType, Strategy } from './supervisor-spec.js';
@@ -114,7 +116,8 @@ export interface CoreState<S> {
   /** Restart operations performed since start. */
   readonly restarts: number;
   readonly op: Operation | undefined;
-  readonly deferred: readonly CoreEvent<S>[];
+  /** Commands that arrived while an operation was under way, oldest first. */
+  readonly deferred: EventQueue<CoreEvent<S>>;
 }
 
 /**
@@ -252,6 +255,6 @@ export function initialCoreState<S>(config: CoreConfig): CoreState<S> {
     restartLog: [],
     restarts: 0,
     op: undefined,
-    deferred: [],
+    deferred: emptyQueue(),
   };
 }

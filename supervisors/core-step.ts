@@ -13,6 +13,7 @@ import {
 } from './core-draft.js';
 import { isAwaited, settleAwaited, startOperation } from './core-operation.js';
 import type { CoreChild, CoreEffect, CoreEvent, CoreState, NewChild, Stamp } from './core-state.js';
+import { emptyQueue, pushQueue, shiftQueue } from './event-queue.js';
 import { inWindow, recordRestart } from './restart-intensity.js';
 import { restartGroup } from './restart-strategy.js';
 import { SupervisorError } from './supervisor-error.js';
@@ -39,10 +40,12 @@ export function step<S>(state: CoreState<S>, event: CoreEvent<S>): [CoreState<S>
   dispatch(d, event);
   // Deferred events run once no operation blocks them, at today's time (like
   // messages an OTP supervisor reads after terminate_children returns).
-  while (d.state.op === undefined && d.state.phase !== 'starting' && d.state.deferred.length > 0) {
-    const [next, ...rest] = d.state.deferred;
+  while (d.state.op === undefined && d.state.phase !== 'starting') {
+    const shifted = shiftQueue(d.state.deferred);
+    if (shifted === undefined) break;
+    const [next, rest] = shifted;
     d.state = { ...d.state, deferred: rest };
-    if (next !== undefined) dispatch(d, { ...next, now: event.now, entropy: event.entropy });
+    dispatch(d, { ...next, now: event.now, entropy: event.entropy });
   }
   return [d.state, d.effects];
 }
@@ -53,7 +56,7 @@ function dispatch<S>(d: Draft<S>, e: CoreEvent<S>): void {
   if (phase === 'stopped' || phase === 'escalated') return afterEnd(d, e);
   if (isAwaited(d, e)) return settleAwaited(d, e);
   if (op !== undefined || (phase === 'starting' && e.type !== 'init')) {
-    d.state = { ...d.state, deferred: [...d.state.deferred, e] };
+    d.state = { ...d.state, deferred: pushQueue(d.state.deferred, e) };
     return;
   }
   switch (e.type) {
@@ -194,7 +197,7 @@ function kill<S>(d: Draft<S>, e: Stamp): void {
     });
   }
   const pending = op?.then.kind === 'shutdown' ? op.then.requestIds : [];
-  d.state = { ...d.state, phase: 'stopped', children: [], op: undefined, deferred: [] };
+  d.state = { ...d.state, phase: 'stopped', children: [], op: undefined, deferred: emptyQueue() };
   d.owned = undefined;
   for (const id of pending) reply(d, id, { ok: true, childId: undefined });
   if (op?.then.kind === 'remove') reply(d, op.then.requestId, { ok: true, childId: undefined });

@@ -13,6 +13,9 @@ export interface ResidencyOptions {
   readonly suspend: (key: string) => void;
 }
 
+/** How many runs one eviction looks at, at most. */
+const EVICTION_BATCH = 32;
+
 /**
  * Decides which resident runs to suspend (SPEC section 8, Residency): those
  * idle for `idleTimeoutMs`, and the least recently active beyond
@@ -63,14 +66,24 @@ export class Residency {
     this.#arm();
   }
 
-  /** Suspends the least recently active runs that can be, down to the limit. */
+  /**
+   * Suspends the least recently active runs that can be, down to the limit.
+   * A run that cannot be suspended now (loading, work in flight) is active:
+   * it moves to the recent end, so the next eviction does not walk past it
+   * again — when thousands of runs wake at once, most are loading, and
+   * rescanning them on every touch made a wake burst quadratic. Each call
+   * looks at a bounded number of runs; while runs are busy the limit is
+   * exceeded for a moment, and later touches or the idle sweep catch up.
+   */
   #evict(): void {
+    const now = this.#options.clock.now();
+    // A touch adds one run at most: looking at a few more per call catches up.
+    let budget = Math.min(this.#lastActive.size, EVICTION_BATCH);
     for (const key of this.#lastActive.keys()) {
-      if (this.#lastActive.size <= this.#options.maxResidentRuns) return;
-      if (this.#options.canSuspend(key)) {
-        this.#lastActive.delete(key);
-        this.#options.suspend(key);
-      }
+      if (this.#lastActive.size <= this.#options.maxResidentRuns || budget-- === 0) return;
+      this.#lastActive.delete(key);
+      if (this.#options.canSuspend(key)) this.#options.suspend(key);
+      else this.#lastActive.set(key, now);
     }
   }
 

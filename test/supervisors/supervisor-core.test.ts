@@ -159,7 +159,7 @@ describe('supervisor core (pure decisions)', () => {
       'emit restarted b',
       'terminate a#2',
     ]);
-    expect(s3.deferred).toEqual([]);
+    expect([...s3.deferred]).toEqual([]);
     const [, done] = step(s3, {
       type: 'terminated',
       id: 'a',
