@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as diskFaults from '../../docs/examples/testing/disk-faults.js';
 import { StoreError, virtualClock } from '../../src/index.js';
 import type { HistoryEvent } from '../../src/index.js';
 import { FaultInjectingStore, MemoryStore } from '../../src/testing/index.js';
@@ -95,5 +96,16 @@ describe('FaultInjectingStore', () => {
     );
     expect(() => store.slow(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(store.fault).toBeUndefined();
+  });
+});
+
+describe('docs/testing.md disk-fault example', () => {
+  it('refuses a start on a full disk and completes the run once it has room', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await diskFaults.main()).toEqual({
+      refused: 'STORE_WRITE_FAILED',
+      reports: ['store-fault', 'store-recovered'],
+      result: 'invoice 2025-01',
+    });
   });
 });
