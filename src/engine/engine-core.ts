@@ -59,6 +59,11 @@ export interface EngineCore {
   isClosing(): boolean;
   /** The run is blocked (nondeterminism, unknown type); report it. */
   runBlocked(workflowId: string, runId: string, error: Error): void;
+  /**
+   * The run's stored records are damaged (`STORE_CORRUPT` while loading
+   * its history): block it, take it out of memory and report it.
+   */
+  runCorrupt(host: RunHost, error: Error): void;
   /** Yields to pending microtasks (replay pacing). */
   yieldToMicrotasks(): Promise<void>;
 }

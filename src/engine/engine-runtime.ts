@@ -1,6 +1,12 @@
 import { createIdFactory } from '../core/index.js';
-import type { Clock, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
-import type { EventStore, RunAppend, TimerEntry } from '../store/index.js';
+import type { AionError, Clock, EventBody, HistoryEvent, IdFactory } from '../core/index.js';
+import type {
+  CorruptionListener,
+  EventStore,
+  RunAppend,
+  RunSummary,
+  TimerEntry,
+} from '../store/index.js';
 import { createTimerService } from '../timers/index.js';
 import type { TimerService } from '../timers/index.js';
 import type { EngineCore } from './engine-core.js';
@@ -17,6 +23,12 @@ import type { RunRelations } from './run-relations.js';
 import { RunStreams } from './run-streams.js';
 import { RunningIndex } from './running-index.js';
 import type { StartPlan } from './start-plan.js';
+import {
+  corruptRunOf,
+  corruptionListener,
+  isStoreCorrupt,
+  summaryFromHistory,
+} from './store-corruption.js';
 import { createStoreHealth } from './store-health.js';
 import type { StoreHealth } from './store-health.js';
 
@@ -50,6 +62,12 @@ export class EngineRuntime {
   readonly relations: RunRelations;
   readonly storeHealth: StoreHealth;
   readonly core: EngineCore;
+  /**
+   * Takes each damaged record a tolerant read skipped (timer pages,
+   * listings): its run is blocked, or the record reported on
+   * `supervision$` when it names no run.
+   */
+  readonly onCorrupt: CorruptionListener;
   readonly #callbacks: EngineRuntimeCallbacks;
 
   constructor(
@@ -64,11 +82,16 @@ export class EngineRuntime {
     this.registry = new Registry(options.workflows, options.activities);
     this.ids = options.ids ?? createIdFactory();
     this.streams = new RunStreams(() => this.store);
+    this.onCorrupt = corruptionListener({
+      block: (run, error) => this.runs.block(run, error),
+      report: (error) => this.hosting.report({ type: 'fault', path: ['engine', 'store'], error }),
+    });
     this.timers = createTimerService({
       store,
       clock: this.clock,
       onDue: (entry) => this.#timerDue(entry),
       onError: (error) => this.hosting.report({ type: 'fault', path: ['engine', 'timers'], error }),
+      onCorrupt: this.onCorrupt,
     });
     this.hosting = createRunHosting({
       clock: this.clock,
@@ -103,15 +126,49 @@ export class EngineRuntime {
     this.core = this.#makeCore();
   }
 
-  /** Recovers every non-terminal run and starts the timers (on open). */
-  recover(): Promise<void> {
+  /**
+   * Recovers every non-terminal run and starts the timers (on open). What
+   * recovery reports on `supervision$` is held until the turn after it,
+   * when the caller of `Engine.open` has subscribed: a run blocked during
+   * recovery is reported to it, not to no one.
+   */
+  async recover(): Promise<void> {
+    this.hosting.hold();
+    try {
+      await this.#recover();
+    } finally {
+      setImmediate(() => this.hosting.release());
+    }
+  }
+
+  #recover(): Promise<void> {
     return recoverRuns({
       store: this.store,
       running: this.running,
       runs: this.runs,
       timers: this.timers,
       maxResidentRuns: this.options.maxResidentRuns,
+      onCorrupt: (error) => {
+        // A run in the non-terminal index is running, however damaged: no
+        // second run may start under its workflow id.
+        const run = corruptRunOf(error);
+        if (run !== undefined) this.running.set(run.workflowId, run.runId);
+        this.onCorrupt(error);
+      },
     });
+  }
+
+  /**
+   * What `describe()` shows of a blocked run whose summary is damaged: the
+   * summary projected from its history (nothing is repaired). Any other
+   * error is rethrown.
+   */
+  async damagedSummary(error: unknown): Promise<RunSummary> {
+    const run = isStoreCorrupt(error) ? corruptRunOf(error) : undefined;
+    if (run === undefined || this.runs.blockedError(run.workflowId, run.runId) === undefined) {
+      throw error;
+    }
+    return summaryFromHistory(this.store, error as AionError);
   }
 
   /**
@@ -242,6 +299,7 @@ export class EngineRuntime {
       },
       runBlocked: (workflowId, runId, error) =>
         this.hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),
+      runCorrupt: (host, error) => this.runs.block(host, error),
       yieldToMicrotasks,
     };
   }

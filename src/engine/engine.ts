@@ -262,9 +262,15 @@ export class Engine implements HandleBackend {
 
   /** What the engine knows about a run: status, residency, pending work, restarts. */
   async describe(workflowId: string, runId?: string): Promise<WorkflowDescription> {
-    const run = await this.#summary(workflowId, runId);
+    const run = await this.#summary(workflowId, runId).catch((error: unknown) =>
+      this.#rt.damagedSummary(error),
+    );
     const host = this.#rt.runs.get(run.workflowId, run.runId);
-    const blocked = host?.blocked ?? this.#rt.runs.blockedError(run.workflowId, run.runId);
+    const blocked =
+      host?.blocked ??
+      (run.status === 'running'
+        ? this.#rt.runs.blockedError(run.workflowId, run.runId)
+        : undefined);
     const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;
     return describeRun(run, {
       resident: host !== undefined,
@@ -283,7 +289,8 @@ export class Engine implements HandleBackend {
   /** Runs by status, type and start time, newest first, one page at a time. */
   async list(filter: ListFilter = {}): Promise<WorkflowPage> {
     this.#assertOpen();
-    const page = await this.#rt.store.listRuns(filter);
+    // Damaged entries are left out of the page and reported (supervision$).
+    const page = await this.#rt.store.listRuns(filter, this.#rt.onCorrupt);
     return {
       items: page.items.map(summaryOf),
       ...(page.next === undefined ? {} : { next: page.next }),

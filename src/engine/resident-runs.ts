@@ -1,5 +1,5 @@
 import { AionError, ErrorCode } from '../core/index.js';
-import type { Clock, HistoryEvent } from '../core/index.js';
+import type { Clock, HistoryEvent, RunRef } from '../core/index.js';
 import type { EventStore, RunSummary } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import type { EngineCore } from './engine-core.js';
@@ -7,6 +7,7 @@ import type { Registry } from './registry.js';
 import { Residency } from './residency.js';
 import { RunHost } from './run-host.js';
 import type { RunHosting } from './run-hosting.js';
+import { isStoreCorrupt } from './store-corruption.js';
 
 /** Options of {@link ResidentRuns}. */
 export interface ResidentRunsOptions {
@@ -67,7 +68,7 @@ export class ResidentRuns {
     return this.#hosts.get(key(workflowId, runId));
   }
 
-  /** Why a run cannot progress (unregistered type), if it cannot. */
+  /** Why a run cannot progress (unregistered type, damaged records), if it cannot. */
   blockedError(workflowId: string, runId: string): Error | undefined {
     return this.#blocked.get(key(workflowId, runId));
   }
@@ -114,8 +115,40 @@ export class ResidentRuns {
   }
 
   /**
+   * Blocks a run whose stored records are damaged (`STORE_CORRUPT`): it
+   * leaves memory, records nothing more, and every later wake-up, signal,
+   * query, cancellation or termination is refused with that error, so
+   * nothing is appended to a history that cannot be read back whole.
+   * Reported on `supervision$`, never failed: restoring the store from a
+   * backup and reopening resumes it.
+   */
+  block(run: RunRef, error: Error): void {
+    const k = key(run.workflowId, run.runId);
+    if (this.#blocked.has(k)) return;
+    this.#blocked.set(k, error);
+    const host = this.#hosts.get(k);
+    if (host !== undefined) {
+      host.detach();
+      this.#hosts.delete(k);
+      this.#residency.remove(k);
+      this.#options.hosting.stop(run.workflowId, run.runId);
+    }
+    this.#options.hosting.report({
+      type: 'blocked',
+      path: [
+        'engine',
+        'workflows',
+        ...(host === undefined ? [] : [host.definition.name]),
+        run.runId,
+      ],
+      error,
+    });
+  }
+
+  /**
    * The host of a run, rehydrating it when it is suspended; `undefined` when
-   * the run is unknown, ended or blocked.
+   * the run is unknown, ended or blocked. A run whose summary turns out
+   * damaged is blocked (see {@link block}) and the error rethrown.
    */
   wake(workflowId: string, runId: string): Promise<RunHost | undefined> {
     const k = key(workflowId, runId);
@@ -123,9 +156,14 @@ export class ResidentRuns {
     if (resident !== undefined) return Promise.resolve(resident);
     const pending = this.#waking.get(k);
     if (pending !== undefined) return pending;
+    // A blocked run stays where it is: no store read, nothing to host.
+    if (this.#blocked.has(k)) return Promise.resolve(undefined);
     const waking = (async () => {
       try {
-        const run = await this.#options.store.getRun(workflowId, runId);
+        const run = await this.#options.store.getRun(workflowId, runId).catch((error: unknown) => {
+          if (isStoreCorrupt(error)) this.block({ workflowId, runId }, error);
+          throw error;
+        });
         if (run?.status !== 'running' || this.#blocked.has(k)) return undefined;
         return this.#hosts.get(k) ?? this.adopt(run);
       } finally {

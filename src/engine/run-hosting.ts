@@ -80,6 +80,14 @@ export interface RunHosting {
   /** Run hosts known and run actors being stopped, for `engine.stats()` and leak checks. */
   counts(): { hosted: number; stopping: number };
   report(event: EngineReportInput): void;
+  /**
+   * Holds `events$` back until {@link RunHosting.release}: `Engine.open`
+   * holds what recovery reports (runs started, blocked, faults) until its
+   * caller has had the turn in which `open` resolves to subscribe.
+   */
+  hold(): void;
+  /** Emits what was held, in order, and stops holding. */
+  release(): void;
   readonly events$: Observable<SupervisionEvent>;
 }
 
@@ -105,6 +113,11 @@ const RUN_DEPTH = 4;
  */
 export function createRunHosting(options: RunHostingOptions): RunHosting {
   const events = new Subject<SupervisionEvent>();
+  let held: SupervisionEvent[] | undefined;
+  const emit = (event: SupervisionEvent): void => {
+    if (held === undefined) events.next(event);
+    else held.push(event);
+  };
   const hosts = new Map<string, RunHost>();
   const stopped = new Map<string, Promise<void>>();
   const service = fromCallback(() => () => undefined);
@@ -147,13 +160,13 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
       // ended run would stay in memory (host, actor, execution, ledger).
       hosts.delete(event.path[RUN_DEPTH - 1] ?? '');
     }
-    events.next(event);
+    emit(event);
   });
   root.start();
   let stopping = false;
 
   const report = (error: unknown): void =>
-    events.next({ type: 'fault', path: ['engine', 'workflows'], at: options.clock.now(), error });
+    emit({ type: 'fault', path: ['engine', 'workflows'], at: options.clock.now(), error });
 
   return {
     events$: events.asObservable(),
@@ -196,7 +209,15 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
       events.complete();
     },
     report(event) {
-      if (!stopping) events.next({ ...event, at: options.clock.now() });
+      if (!stopping) emit({ ...event, at: options.clock.now() });
+    },
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const pending = held ?? [];
+      held = undefined;
+      for (const event of pending) events.next(event);
     },
     tree() {
       return toTreeNode(root.tree(), hosts);

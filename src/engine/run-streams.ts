@@ -4,6 +4,7 @@ import type { HistoryEvent } from '../core/index.js';
 import type { EventStore } from '../store/index.js';
 import { KeyedListeners } from './keyed-listeners.js';
 import { outcomeOf } from './outcome-events.js';
+import { missingTerminal } from './store-corruption.js';
 import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
 
 const runKey = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
@@ -77,7 +78,11 @@ export class RunStreams {
     if (run === undefined) throw new WorkflowNotFoundError(workflowId, runId);
     if (run.status === 'running') return undefined;
     const [last] = await store.readHistory(workflowId, runId, run.historyLength, run.historyLength);
-    return last === undefined ? undefined : outcomeOf(last);
+    const outcome = last === undefined ? undefined : outcomeOf(last);
+    // An ended run whose terminal event is gone would otherwise leave every
+    // result() waiting for an outcome that already happened.
+    if (outcome === undefined) throw missingTerminal(run);
+    return outcome;
   }
 
   /** See `WorkflowHandle.outcome$`. */

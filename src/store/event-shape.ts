@@ -14,6 +14,24 @@ const isError: FieldCheck = (v) =>
   isObject(v) && isString((v as Body).name) && isString((v as Body).message);
 const isRunRef: FieldCheck = (v) =>
   isObject(v) && isString((v as Body).workflowId) && isString((v as Body).runId);
+/** A payload may be anything, `undefined` included, but its field is always written. */
+const present: FieldCheck = () => true;
+const isRetry: FieldCheck = (v) => {
+  if (!isObject(v)) return false;
+  const r = v as Body;
+  return (
+    isNumber(r.maxAttempts) &&
+    isNumber(r.initialIntervalMs) &&
+    isNumber(r.backoffCoefficient) &&
+    isNumber(r.maxIntervalMs) &&
+    Array.isArray(r.nonRetryable)
+  );
+};
+const isActivityOptions: FieldCheck = (v) =>
+  isObject(v) &&
+  isRetry((v as Body).retry) &&
+  optional(isNumber)((v as Body).timeoutMs) &&
+  optional(isNumber)((v as Body).heartbeatTimeoutMs);
 const optional =
   (check: FieldCheck): FieldCheck =>
   (v) =>
@@ -28,26 +46,32 @@ const childFields = { childOrdinal: isCount, childWorkflowId: isString };
 
 /**
  * The fields each event type must carry, with their types. Payloads
- * (`input`, `result`, `payload`, heartbeat details) are user data of any
- * shape and are not checked; everything the engine reads to replay,
- * project or index a run is.
+ * (`input`, `result`, `payload`) are user data of any shape: only their
+ * field must be there. Everything the engine reads to replay, project or
+ * index a run is checked, down to the retry policy of an activity.
  */
 const SHAPES: Readonly<Record<EventType, Readonly<Record<string, FieldCheck>>>> = {
   WorkflowStarted: {
     workflowType: isString,
+    input: present,
     version: isNumber,
     parent: optional(isRunRef),
     previousRunId: optional(isString),
     executionTimeoutAt: optional(isNumber),
   },
-  WorkflowCompleted: {},
+  WorkflowCompleted: { result: present },
   WorkflowFailed: { error: isError },
   WorkflowCancelRequested: { reason: isString },
   WorkflowCancelled: { reason: isString },
   WorkflowTerminated: { reason: isString },
   WorkflowTimedOut: { reason: isString },
-  WorkflowContinuedAsNew: { nextRunId: isString, workflowType: optional(isString) },
-  ActivityScheduled: { activityId: isCount, activityType: isString, options: isObject },
+  WorkflowContinuedAsNew: { input: present, nextRunId: isString, workflowType: optional(isString) },
+  ActivityScheduled: {
+    activityId: isCount,
+    activityType: isString,
+    input: present,
+    options: isActivityOptions,
+  },
   ActivityFailed: {
     activityId: isCount,
     attempt: isCount,
@@ -55,20 +79,21 @@ const SHAPES: Readonly<Record<EventType, Readonly<Record<string, FieldCheck>>>> 
     retryable: isBoolean,
     nextAttemptAt: optional(isNumber),
   },
-  ActivityCompleted: { activityId: isCount, attempt: isCount },
+  ActivityCompleted: { activityId: isCount, attempt: isCount, result: present },
   ActivityCancelled: { activityId: isCount },
   TimerStarted: { ...timerFields, kind: isString, durationMs: isNumber },
   TimerFired: timerFields,
   TimerCancelled: timerFields,
-  SignalReceived: { name: isString },
-  SignalSent: { targetWorkflowId: isString, name: isString },
+  SignalReceived: { name: isString, payload: present },
+  SignalSent: { targetWorkflowId: isString, name: isString, payload: present },
   ChildWorkflowStarted: {
     ...childFields,
     childRunId: isString,
     workflowType: isString,
+    input: present,
     parentClosePolicy: oneOf('terminate', 'cancel', 'abandon'),
   },
-  ChildWorkflowCompleted: childFields,
+  ChildWorkflowCompleted: { ...childFields, result: present },
   ChildWorkflowFailed: { ...childFields, error: isError },
   ChildWorkflowCancelled: { ...childFields, reason: isString },
 };
@@ -92,7 +117,8 @@ export function eventShapeProblem(value: unknown): string | undefined {
     return 'its type is not an event type';
   }
   for (const [field, check] of Object.entries(SHAPES[type as EventType])) {
-    if (!check(body[field])) return `its ${type} field '${field}' is missing or malformed`;
+    const ok = check === present ? Object.hasOwn(body, field) : check(body[field]);
+    if (!ok) return `its ${type} field '${field}' is missing or malformed`;
   }
   return undefined;
 }

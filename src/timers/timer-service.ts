@@ -1,5 +1,5 @@
 import type { CancelTimer, Clock } from '../core/index.js';
-import type { EventStore, TimerEntry } from '../store/index.js';
+import type { CorruptionListener, EventStore, TimerEntry } from '../store/index.js';
 
 /** Options of {@link createTimerService}. */
 export interface TimerServiceOptions {
@@ -12,6 +12,12 @@ export interface TimerServiceOptions {
   readonly onDue: (entry: TimerEntry) => void;
   /** Reports store errors; the service retries on the next notify. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Receives damaged timer entries, which the service skips: one damaged
+   * key must not stop every other timer from firing. Without it, a damaged
+   * entry in range fails the scan (reported to `onError`).
+   */
+  readonly onCorrupt?: CorruptionListener;
   /** Entries read per scan. @default 512 */
   readonly batchSize?: number;
 }
@@ -46,7 +52,7 @@ export function timerKey(entry: TimerEntry): string {
  * overdue entries come out first, in order.
  */
 export function createTimerService(options: TimerServiceOptions): TimerService {
-  const { store, clock, onDue } = options;
+  const { store, clock, onDue, onCorrupt } = options;
   const batchSize = options.batchSize ?? 512;
   const inFlight = new Set<string>();
   let armed: { at: number; cancel: CancelTimer } | undefined;
@@ -73,7 +79,7 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
     const now = clock.now();
     let after: TimerEntry | undefined;
     for (;;) {
-      const due = await store.dueTimers(now, batchSize, after);
+      const due = await store.dueTimers(now, batchSize, after, onCorrupt);
       for (const entry of due) {
         if (stopped) return;
         const key = timerKey(entry);
@@ -91,8 +97,8 @@ export function createTimerService(options: TimerServiceOptions): TimerService {
     // after the last one read (or the first of all, if none was due).
     const [upcoming] =
       after === undefined
-        ? await store.nextTimers(1)
-        : await store.dueTimers(Number.MAX_SAFE_INTEGER, 1, after);
+        ? await store.nextTimers(1, onCorrupt)
+        : await store.dueTimers(Number.MAX_SAFE_INTEGER, 1, after, onCorrupt);
     if (upcoming !== undefined && !inFlight.has(timerKey(upcoming))) {
       arm(Math.max(upcoming.fireAt, clock.now()));
     }
