@@ -1,6 +1,7 @@
 import { ErrorCode, InvalidArgumentError, StoreError, systemClock } from '../core/index.js';
 import type { Clock, HistoryEvent } from '../core/index.js';
 import type {
+  AdmissionRelease,
   CommitResult,
   CorruptionListener,
   EventStore,
@@ -47,6 +48,8 @@ const SYSTEM_ERRORS: Readonly<Record<DiskFault, { errno: number; message: string
   EIO: { errno: -5, message: 'EIO: i/o error, write' },
   ENOSPC: { errno: -28, message: 'ENOSPC: no space left on device, write' },
 };
+
+const noRelease: AdmissionRelease = () => undefined;
 
 /** The error Node's fs raises for the fault, as a LevelDB binding would pass it on. */
 function systemError(fault: DiskFault): Error {
@@ -171,6 +174,11 @@ export class FaultInjectingStore implements EventStore {
       `the store could not write the commit (${fault}); nothing of it was written`,
       { cause: systemError(fault) },
     );
+  }
+
+  /** The wrapped store's backpressure, when it has any (writes wait for room there). */
+  admit(): Promise<AdmissionRelease> {
+    return this.inner.admit?.() ?? Promise.resolve(noRelease);
   }
 
   readHistory(

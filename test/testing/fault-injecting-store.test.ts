@@ -86,6 +86,22 @@ describe('FaultInjectingStore', () => {
     expect(await store.getLatestRunId('a')).toBeUndefined();
   });
 
+  it("passes the wrapped store's backpressure through", async () => {
+    const inner = new MemoryStore();
+    const calls: string[] = [];
+    Object.assign(inner, {
+      admit: () => {
+        calls.push('admitted');
+        return Promise.resolve(() => calls.push('released'));
+      },
+    });
+    const release = await new FaultInjectingStore(inner).admit();
+    release();
+    expect(calls).toEqual(['admitted', 'released']);
+    // A store without backpressure admits at once.
+    (await new FaultInjectingStore(new MemoryStore()).admit())();
+  });
+
   it('refuses bad arguments with INVALID_ARGUMENT', () => {
     const store = new FaultInjectingStore(new MemoryStore());
     expect(() => store.fail('EPERM' as 'EIO')).toThrow(
