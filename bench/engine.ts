@@ -51,6 +51,10 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
+/** An events/s figure as a share of the raw ceiling measured in the same run. */
+const shareOf = (eventsPerS: number, ceiling: number): string =>
+  `${round((eventsPerS / ceiling) * 100, 1)}% of ceiling`;
+
 async function openEngine(
   options: BenchOptions,
   name: string,
@@ -98,7 +102,7 @@ async function throughput(options: BenchOptions, ceiling: number): Promise<Bench
     const cpu = process.cpuUsage(cpu0);
     const events = store.stats().events - before.events;
     const eventsPerS = events / wallS;
-    const share = `${round((eventsPerS / ceiling) * 100, 1)}% of ceiling`;
+    const share = shareOf(eventsPerS, ceiling);
     return [
       {
         workload: 'W1',
@@ -147,12 +151,14 @@ async function throughput(options: BenchOptions, ceiling: number): Promise<Bench
   }
 }
 
-async function latency(options: BenchOptions): Promise<BenchRow[]> {
+async function latency(options: BenchOptions, ceiling: number): Promise<BenchRow[]> {
   const n = options.smoke ? 30 : 300;
   const { engine, store } = await openEngine(options, 'w2');
   try {
     await closedLoop(engine, options.smoke ? 5 : 50, 1, 'warm');
-    const { latencies } = await closedLoop(engine, n, 1, 'w2');
+    const before = store.stats().events;
+    const { wallS, latencies } = await closedLoop(engine, n, 1, 'w2');
+    const eventsPerS = (store.stats().events - before) / wallS;
     return [
       {
         workload: 'W2',
@@ -168,6 +174,13 @@ async function latency(options: BenchOptions): Promise<BenchRow[]> {
         unit: 'ms',
         note: 'target < 6 ms',
       },
+      {
+        workload: 'W2',
+        case: 'events/s (one at a time)',
+        value: round(eventsPerS),
+        unit: 'events/s',
+        note: shareOf(eventsPerS, ceiling),
+      },
     ];
   } finally {
     await engine.close();
@@ -175,11 +188,12 @@ async function latency(options: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-async function fanOutRuns(options: BenchOptions): Promise<BenchRow[]> {
+async function fanOutRuns(options: BenchOptions, ceiling: number): Promise<BenchRow[]> {
   const runs = options.smoke ? 2 : 20;
   const width = options.smoke ? 20 : 200;
   const { engine, store } = await openEngine(options, 'w3');
   try {
+    const before = store.stats().events;
     const start = performance.now();
     const handles = await Promise.all(
       Array.from({ length: runs }, (_, r) =>
@@ -189,6 +203,7 @@ async function fanOutRuns(options: BenchOptions): Promise<BenchRow[]> {
     for (const h of handles)
       if ((await h.result()) !== width) throw new Error('fan-out lost results');
     const wallS = (performance.now() - start) / 1000;
+    const eventsPerS = (store.stats().events - before) / wallS;
     return [
       {
         workload: 'W3',
@@ -197,6 +212,13 @@ async function fanOutRuns(options: BenchOptions): Promise<BenchRow[]> {
         unit: 'activities/s',
         note: `${round(wallS * 1000)} ms wall`,
       },
+      {
+        workload: 'W3',
+        case: 'events/s',
+        value: round(eventsPerS),
+        unit: 'events/s',
+        note: shareOf(eventsPerS, ceiling),
+      },
     ];
   } finally {
     await engine.close();
@@ -204,7 +226,7 @@ async function fanOutRuns(options: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-async function signals(options: BenchOptions): Promise<BenchRow[]> {
+async function signals(options: BenchOptions, ceiling: number): Promise<BenchRow[]> {
   const runs = options.smoke ? 10 : 100;
   const perRun = options.smoke ? 10 : 100;
   const { engine, store } = await openEngine(options, 'w4');
@@ -214,6 +236,7 @@ async function signals(options: BenchOptions): Promise<BenchRow[]> {
         engine.start(inbox, perRun, { workflowId: `w4-${r}` }),
       ),
     );
+    const before = store.stats().events;
     const start = performance.now();
     await Promise.all(
       handles.map(async (h) => {
@@ -223,6 +246,7 @@ async function signals(options: BenchOptions): Promise<BenchRow[]> {
     for (const h of handles)
       if ((await h.result()) !== perRun) throw new Error('a signal was lost');
     const wallS = (performance.now() - start) / 1000;
+    const eventsPerS = (store.stats().events - before) / wallS;
     return [
       {
         workload: 'W4',
@@ -230,6 +254,13 @@ async function signals(options: BenchOptions): Promise<BenchRow[]> {
         value: round((runs * perRun) / wallS),
         unit: 'signals/s',
         note: 'end to end: recorded, delivered, consumed',
+      },
+      {
+        workload: 'W4',
+        case: 'events/s',
+        value: round(eventsPerS),
+        unit: 'events/s',
+        note: shareOf(eventsPerS, ceiling),
       },
     ];
   } finally {
@@ -295,9 +326,9 @@ export const engineWorkload: Workload = {
       },
     ];
     rows.push(...(await throughput(options, ceiling)));
-    rows.push(...(await latency(options)));
-    rows.push(...(await fanOutRuns(options)));
-    rows.push(...(await signals(options)));
+    rows.push(...(await latency(options, ceiling)));
+    rows.push(...(await fanOutRuns(options, ceiling)));
+    rows.push(...(await signals(options, ceiling)));
     rows.push(...(await replay(options)));
     return rows;
   },
