@@ -11,16 +11,23 @@ const noRelease: AdmissionRelease = () => undefined;
  *
  * @throws EngineClosedError when the engine closed while the call waited.
  */
-export async function admitWrite(
-  store: EventStore,
-  isClosing: () => boolean,
-): Promise<AdmissionRelease> {
-  const release = store.admit === undefined ? noRelease : await store.admit();
-  if (isClosing()) {
-    release();
-    throw new EngineClosedError();
+export function admitWrite(store: EventStore, isClosing: () => boolean): Promise<AdmissionRelease> {
+  const open = (release: AdmissionRelease): AdmissionRelease => {
+    if (isClosing()) {
+      release();
+      throw new EngineClosedError();
+    }
+    return release;
+  };
+  // One promise per call: this is on the path of every start and signal.
+  if (store.admit === undefined) {
+    try {
+      return Promise.resolve(open(noRelease));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
-  return release;
+  return store.admit().then(open);
 }
 
 /**

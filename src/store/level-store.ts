@@ -242,8 +242,15 @@ export class LevelStore implements EventStore {
    * await written;
    * ```
    */
-  async admit(): Promise<AdmissionRelease> {
-    return this.#use().admission.admit();
+  admit(): Promise<AdmissionRelease> {
+    // Not async: an admission with room resolves without another promise.
+    let live: Live;
+    try {
+      live = this.#use();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return live.admission.admit();
   }
 
   commit(appends: readonly RunAppend[]): Promise<CommitResult> {
