@@ -156,6 +156,32 @@ export function defineLifecycleCases<S extends EventStore>(ctx: ConformanceConte
           historyLength: 2,
         });
       });
+
+      it('skips and reports a damaged summary to a corruption listener, naming its run', async () => {
+        const store = await ctx.open();
+        await seed(store);
+        const damaged = await corrupt(store, {
+          kind: 'summary',
+          workflowId: 'wf-timed',
+          runId: 'r1',
+        });
+        await expectRejection(damaged.listNonTerminal(), 'STORE_CORRUPT');
+        const reported: Array<Record<string, unknown> | undefined> = [];
+        const listen = (error: { readonly code: string; readonly details?: unknown }): void => {
+          expect(error.code).toBe('STORE_CORRUPT');
+          reported.push(error.details as Record<string, unknown> | undefined);
+        };
+        const running = await damaged.listNonTerminal(listen);
+        expect(running.map((run) => run.workflowId).sort()).toStrictEqual(['wf-ended', 'wf-full']);
+        expect(reported).toHaveLength(1);
+        expect(reported[0]).toMatchObject({ workflowId: 'wf-timed', runId: 'r1' });
+        // Listings leave it out and report it too; timers are unaffected.
+        const page = await damaged.listRuns({}, listen);
+        expect(page.items.map((run) => run.workflowId)).not.toContain('wf-timed');
+        expect(page.items).toHaveLength(3);
+        expect(reported).toHaveLength(2);
+        expect(await damaged.dueTimers(100, undefined, undefined, listen)).toHaveLength(1);
+      });
     }
   });
 }
