@@ -85,8 +85,13 @@ export class ResidentRuns {
     head: number,
     history?: HistoryEvent[],
   ): RunHost {
-    const host = new RunHost(this.#options.core(), def, ref, head, history);
     const k = key(ref.workflowId, ref.runId);
+    // Already resident: a call read the run's start from the store before
+    // the commit carrying it was acknowledged, and woke it. One host, one
+    // writer per run.
+    const resident = this.#hosts.get(k);
+    if (resident !== undefined) return resident;
+    const host = new RunHost(this.#options.core(), def, ref, head, history);
     this.#hosts.set(k, host);
     this.#options.hosting.spawn(host);
     this.#residency.touch(k);
