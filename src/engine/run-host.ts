@@ -23,6 +23,9 @@ import { commandRecorder } from './command-recorder.js';
 import { Recorder } from './recorder.js';
 import { isStoreCorrupt, readRunHistory } from './store-corruption.js';
 
+/** What an incarnation replaced after a store fault waits for: nothing, ever. */
+const superseded = (): Promise<void> => new Promise<void>(() => undefined);
+
 /** Where a resident run is in its lifecycle. */
 export type RunPhase = 'loading' | 'running' | 'blocked' | 'ending';
 
@@ -150,7 +153,7 @@ export class RunHost implements RunActorHost {
     } catch (error) {
       // An incarnation replaced after a store fault ends quietly: its
       // successor rebuilds the run, and the fault is no crash of the run.
-      if (incarnation !== this.#incarnation) return new Promise<void>(() => undefined);
+      if (incarnation !== this.#incarnation) return superseded();
       throw error;
     } finally {
       // A crash or an early end must not leave those waiting for the replay hanging.
@@ -168,12 +171,16 @@ export class RunHost implements RunActorHost {
   }
 
   async #execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void> {
+    const incarnation = this.#incarnation;
     this.phase = 'loading';
     // Completions that become durable from here on are buffered for the new
     // execution (which drops those its history already holds): the previous
     // incarnation's execution, if any, is settled and would lose them.
     this.#execution = undefined;
     await this.recorder.idle();
+    // The write it waited for failed with a store fault: a new incarnation
+    // rebuilds the run (see #writeFailed), and this one must not run too.
+    if (incarnation !== this.#incarnation) return superseded();
     this.recorder.reset();
     let history: HistoryEvent[];
     try {
@@ -184,6 +191,7 @@ export class RunHost implements RunActorHost {
       if (!isStoreCorrupt(error)) throw error;
       return this.#corrupt(error, report);
     }
+    if (incarnation !== this.#incarnation) return superseded();
     this.#initialHistory = undefined;
     this.ledger = WorkLedger.from(history);
     const first = history[0];

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AionError, defineActivity, defineWorkflow } from '../../src/index.js';
 import type { HistoryEvent, SupervisionEvent, WorkflowHandle } from '../../src/index.js';
 import { FaultInjectingStore, TestEnvironment } from '../../src/testing/index.js';
+import { tick } from '../helpers/wait-until.js';
 import type { MemoryStore, TestEnvironmentOptions } from '../../src/testing/index.js';
 
 const attempts: string[] = [];
@@ -282,5 +283,54 @@ describe('store faults: no run is lost', () => {
       go: 'later',
       second: 'C-103',
     });
+  });
+});
+
+describe('store faults: a rebuild never runs twice', () => {
+  it('abandons a restart that was waiting for a write when that write fails', async () => {
+    let executions = 0;
+    const crashOnce = defineWorkflow('crashOnce', async (ctx, n: number) => {
+      const charged = ctx.activity(charge, n);
+      // A crash right after a command: the restart finds its write in flight.
+      if (executions++ === 0) throw new Error('boom');
+      return await charged;
+    });
+    const { env, disk } = await faultyEnvironment({
+      workflows: [crashOnce],
+      activities: [charge],
+    });
+    const supervision: SupervisionEvent[] = [];
+    env.engine.supervision$.subscribe((event) => supervision.push(event));
+    // Every write takes 1 s. The environment is not idle while a run waits
+    // for a write to restart, so time is moved by hand.
+    const turns = async (): Promise<void> => {
+      for (let i = 0; i < 20; i++) await tick();
+    };
+    disk().slow(1_000);
+    const starting = env.engine.start(crashOnce, 5, { workflowId: 'once' });
+    await turns();
+    env.clock.advance(1_000);
+    const handle = await starting;
+    await turns(); // the run crashed; its scheduling's write is due in 1 s
+    env.clock.advance(500);
+    await turns(); // restarted after 100 ms, it waits for that write
+    expect(supervision.map((e) => e.type)).toEqual(['started', 'crashed', 'restarted']);
+    expect((await handle.describe()).phase).toBe('loading');
+    disk().fail('EIO', { writes: 1 });
+    disk().slow(0);
+    env.clock.advance(500); // the write fails
+    await turns();
+    expect(await env.result(handle)).toBe('C-5');
+    // The crash, then the one rebuild after the failed write: the restart
+    // that waited for it never ran the code.
+    expect(executions).toBe(2);
+    const history = await handle.history();
+    expect(history.map((e) => e.type)).toEqual([
+      'WorkflowStarted',
+      'ActivityScheduled',
+      'ActivityCompleted',
+      'WorkflowCompleted',
+    ]);
+    expect(supervision.filter((e) => e.type === 'crashed')).toHaveLength(1);
   });
 });
