@@ -9,7 +9,12 @@ interface SignalWaiter {
  * gave up (timed out) consumes nothing.
  */
 export class SignalInbox {
-  readonly #buffered = new Map<string, unknown[]>();
+  /** Per name, in arrival order; `order` ranks arrivals across names. */
+  readonly #buffered = new Map<
+    string,
+    Array<{ readonly order: number; readonly payload: unknown }>
+  >();
+  #arrivals = 0;
   readonly #waiting = new Map<string, SignalWaiter[]>();
 
   /** Records an arrival: hands it to the oldest waiter, or buffers it. */
@@ -24,18 +29,19 @@ export class SignalInbox {
 
   /** Buffers an arrival without handing it to a waiter (the code has ended). */
   keep(name: string, payload: unknown): void {
+    const entry = { order: this.#arrivals++, payload };
     const queue = this.#buffered.get(name);
-    if (queue === undefined) this.#buffered.set(name, [payload]);
-    else queue.push(payload);
+    if (queue === undefined) this.#buffered.set(name, [entry]);
+    else queue.push(entry);
   }
 
   /** Takes a buffered arrival, if any. */
   take(name: string): { readonly payload: unknown } | undefined {
     const queue = this.#buffered.get(name);
     if (queue === undefined || queue.length === 0) return undefined;
-    const payload = queue.shift();
+    const entry = queue.shift();
     if (queue.length === 0) this.#buffered.delete(name);
-    return { payload };
+    return { payload: entry?.payload };
   }
 
   /** Waits for the next arrival; returns a function that withdraws the wait. */
@@ -52,12 +58,13 @@ export class SignalInbox {
     };
   }
 
-  /** Arrivals not consumed yet, per name, in order (carried by continue-as-new). */
+  /** Arrivals not consumed yet, in arrival order across names (carried by continue-as-new). */
   unconsumed(): Array<{ name: string; payload: unknown }> {
-    const out: Array<{ name: string; payload: unknown }> = [];
-    for (const [name, queue] of this.#buffered)
-      for (const payload of queue) out.push({ name, payload });
-    return out;
+    const out: Array<{ name: string; order: number; payload: unknown }> = [];
+    for (const [name, queue] of this.#buffered) {
+      for (const { order, payload } of queue) out.push({ name, order, payload });
+    }
+    return out.sort((a, b) => a.order - b.order).map(({ name, payload }) => ({ name, payload }));
   }
 
   /** Rejects every waiting receive (cancellation). */
