@@ -56,6 +56,9 @@ export function createRunRelations(backend: RelationsBackend): RunRelations {
       } catch (error) {
         if (!isStoreFault(error)) throw error;
         await backend.whenWritable();
+        // A run being rebuilt after the fault may refuse once more: let it
+        // get on with the rebuild before trying again.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
   };
