@@ -64,6 +64,11 @@ export class RunHost implements RunActorHost {
   #ended = false;
   readonly #activities: RunActivities;
   #detached = false;
+  /**
+   * False until the ledger is first built from history: a host woken for a
+   * suspended run starts with an empty one.
+   */
+  #ledgerReady = false;
   #readyWaiters: Array<() => void> = [];
   /** Counts the actor incarnations replaced after a store fault (see #hold). */
   #incarnation = 0;
@@ -161,6 +166,19 @@ export class RunHost implements RunActorHost {
     }
   }
 
+  /** True once the run ends or is ending (a method: the phase changes across awaits). */
+  #endingOrEnded(): boolean {
+    return this.#ended || this.phase === 'ending';
+  }
+
+  /**
+   * Resolves once the ledger was built from history (at once, but for a run
+   * woken a moment ago), or the load that was to build it stopped.
+   */
+  async #ledgerBuilt(): Promise<void> {
+    if (!this.#ledgerReady) await this.loaded();
+  }
+
   /**
    * Resolves once the current incarnation is past loading: its replay is over
    * (running, blocked or ending), or it stopped (crash, already ended).
@@ -194,6 +212,7 @@ export class RunHost implements RunActorHost {
     if (incarnation !== this.#incarnation) return superseded();
     this.#initialHistory = undefined;
     this.ledger = WorkLedger.from(history);
+    this.#ledgerReady = true;
     const first = history[0];
     if (first?.type === 'WorkflowStarted') this.parent = first.parent;
     if (this.ledger.terminal !== undefined) return;
@@ -323,6 +342,12 @@ export class RunHost implements RunActorHost {
   async recordExternal(body: EventBody): Promise<HistoryEvent> {
     // A run whose write failed is being rebuilt: record into the new ledger.
     while (this.recorder.failed && this.phase === 'loading') await this.loaded();
+    // A repeated cancellation records nothing: ask a ledger that knows.
+    if (body.type === 'WorkflowCancelRequested') {
+      await this.#ledgerBuilt();
+      const requested = this.ledger.cancelRequested;
+      if (requested !== undefined) return requested;
+    }
     // Nothing may follow the terminal event, and it may already be in the
     // buffer: a run that is ending takes no more events from outside.
     if (this.#ended || this.phase === 'ending') {
@@ -348,6 +373,9 @@ export class RunHost implements RunActorHost {
     // A termination comes from outside: refused at once during a store
     // fault. A timeout or a crash loop is the run's own and waits its turn.
     if (body.type === 'WorkflowTerminated') this.#core.storeHealth.assertWritable();
+    // The closing events cancel what the ledger holds open: it must be built.
+    await this.#ledgerBuilt();
+    if (this.#endingOrEnded()) return;
     this.#setPhase('ending');
     this.#execution?.crash(new AionError(ErrorCode.WORKFLOW_TERMINATED, 'run ended'));
     this.#core.stopRunActor(this.workflowId, this.runId);

@@ -56,6 +56,14 @@ export class RunExecution {
   /** Index in `#completions` of the next recorded completion to deliver. */
   #replayIndex = 0;
   #replaying: boolean;
+  /**
+   * True once the code caught up with its history: every recorded
+   * completion delivered and every recorded command issued again. A live
+   * completion delivered before then could reach the code ahead of a
+   * command it originally followed (a signal taken from the buffer where
+   * the code had waited for it with a timeout), so live ones wait.
+   */
+  #caughtUp = false;
   #pumping = false;
   #lastTime: number;
   #settle!: (outcome: ExecutionOutcome) => void;
@@ -177,6 +185,7 @@ export class RunExecution {
       );
       return;
     }
+    this.#caughtUp = true;
     this.#pump();
   }
 
@@ -207,7 +216,7 @@ export class RunExecution {
       return;
     }
     this.#liveQueue.push(event);
-    if (!this.#replaying) this.#pump();
+    if (this.#caughtUp) this.#pump();
   }
 
   #pump(): void {
