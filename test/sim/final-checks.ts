@@ -9,6 +9,7 @@ import type { FlowInput, FlowState, LogEntry } from './script.js';
 import { checkSignals } from './signal-checks.js';
 import type { SimDefinitions } from './sim-definitions.js';
 import type { SimWorld } from './sim-world.js';
+import { runKey } from './snapshot.js';
 import type { Snapshot } from './snapshot.js';
 import { checkStore } from './store-checks.js';
 import { checkStuck } from './stuck-checks.js';
@@ -25,6 +26,10 @@ export interface FinalInput {
   readonly acked: ReadonlyMap<string, string>;
   readonly now: number;
   drive<T>(promise: Promise<T>, what: string): Promise<T>;
+  /** Lets the engine run, acknowledging everything, until it records nothing. */
+  idle(): Promise<void>;
+  /** How many events the engine published so far. */
+  events(): number;
 }
 
 /** What the end of a simulation found. */
@@ -62,8 +67,29 @@ function sameTables(a: MemoryStoreData, b: MemoryStoreData): boolean {
   });
 }
 
+/** Asks every running run of the snapshot for its description and `state`. */
+async function askRunning(input: FinalInput, snapshot: Snapshot): Promise<RunningFacts[]> {
+  const facts: RunningFacts[] = [];
+  for (const run of snapshot.runs.values()) {
+    if (run.summary.status !== 'running') continue;
+    const { workflowId, runId } = run.summary;
+    const description = await input.drive(input.engine.describe(workflowId, runId), 'describe');
+    let state: FlowState | string;
+    try {
+      state = await input.drive(input.engine.query<FlowState>(workflowId, 'state'), 'query');
+    } catch (error) {
+      state = error instanceof AionError ? error.code : String(error);
+    }
+    facts.push({ run, description, state });
+  }
+  return facts;
+}
+
 /** The log of each run whose code's view is known: its result, its successor's `prevLog`, or its live state. */
-async function gatherLogs(input: FinalInput, snapshot: Snapshot, running: RunningFacts[]) {
+function logsOf(
+  snapshot: Snapshot,
+  facts: readonly RunningFacts[],
+): Map<string, readonly LogEntry[]> {
   const logs = new Map<string, readonly LogEntry[]>();
   for (const [key, run] of snapshot.runs) {
     const last = run.history[run.history.length - 1];
@@ -72,17 +98,11 @@ async function gatherLogs(input: FinalInput, snapshot: Snapshot, running: Runnin
       const prevLog = (last.input as FlowInput).prevLog;
       if (prevLog !== undefined) logs.set(key, prevLog);
     }
-    if (run.summary.status !== 'running') continue;
-    const { workflowId, runId } = run.summary;
-    const description = await input.drive(input.engine.describe(workflowId, runId), 'describe');
-    let state: FlowState | string;
-    try {
-      state = await input.drive(input.engine.query<FlowState>(workflowId, 'state'), 'query');
-      logs.set(key, state.log);
-    } catch (error) {
-      state = error instanceof AionError ? error.code : String(error);
-    }
-    running.push({ run, description, state });
+  }
+  for (const { run, state } of facts) {
+    const key = runKey(run.summary.workflowId, run.summary.runId);
+    const stored = snapshot.runs.get(key);
+    if (typeof state !== 'string' && stored?.summary.status === 'running') logs.set(key, state.log);
   }
   return logs;
 }
@@ -100,11 +120,25 @@ export async function finalChecks(input: FinalInput): Promise<FinalFindings> {
       'after every acknowledgement, the engine sees tables that are not the durable ones',
     );
   }
+  // Queries wake suspended runs; a run that then records anything had work
+  // to do that nothing had woken it for: it was stuck.
+  const eventsBefore = input.events();
+  const asked = await askRunning(input, (await checkStore(input.store)).snapshot);
+  await input.idle();
+  if (input.events() !== eventsBefore) {
+    problems.push(
+      `the engine recorded ${input.events() - eventsBefore} event(s) once the final queries woke runs that had been stuck`,
+    );
+  }
   const checked = await checkStore(input.store);
   const { snapshot } = checked;
   problems.push(...checked.problems);
-  const running: RunningFacts[] = [];
-  const logs = await gatherLogs(input, snapshot, running);
+  const running = asked.filter(
+    ({ run }) =>
+      snapshot.runs.get(runKey(run.summary.workflowId, run.summary.runId))?.summary.status ===
+      'running',
+  );
+  const logs = logsOf(snapshot, running);
   for (const [key, log] of logs) {
     const run = snapshot.runs.get(key);
     if (run !== undefined) problems.push(...checkReceived(run, log));

@@ -45,7 +45,17 @@ export function checkRelations(snapshot: Snapshot): string[] {
     const name = `${workflowId}/${runId}`;
     const started = startedOf(run);
     const starts = new Map<number, Extract<HistoryEvent, { type: 'ChildWorkflowStarted' }>>();
+    // A start refused because the child id had a running run records
+    // ChildWorkflowStarted (naming that run) and ChildWorkflowFailed.
+    const refused = new Set(
+      run.history.flatMap((e) =>
+        e.type === 'ChildWorkflowFailed' && e.error.code === 'WORKFLOW_ALREADY_STARTED'
+          ? [e.childOrdinal]
+          : [],
+      ),
+    );
     for (const event of run.history) {
+      if (refused.has((event as { childOrdinal?: number }).childOrdinal ?? -1)) continue;
       if (event.type === 'ChildWorkflowStarted') {
         starts.set(event.childOrdinal, event);
         const child = snapshot.runs.get(runKey(event.childWorkflowId, event.childRunId));

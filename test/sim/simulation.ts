@@ -15,6 +15,7 @@ import type { SimDefinitions } from './sim-definitions.js';
 import { emptyStats } from './sim-result.js';
 import type { SimResult, SimStats } from './sim-result.js';
 import { SimWorld } from './sim-world.js';
+import { loadSnapshot } from './snapshot.js';
 import { checkStore } from './store-checks.js';
 import { Trace } from './trace.js';
 import { ACTION_WEIGHTS, drawRootInput, drawTimeJump } from './workload.js';
@@ -120,6 +121,9 @@ class Simulation {
         `the simulator failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
     }
+    if (this.#dump && this.#dumped.length === 0 && this.#incarnation !== undefined) {
+      this.#dumped = dumpSnapshot(await loadSnapshot(this.#incarnation.store));
+    }
     this.#stats.seeds = 1;
     this.#stats.steps = Math.min(this.#step, this.#steps);
     this.#stats.outcomes = this.#outcomes.size;
@@ -154,6 +158,20 @@ class Simulation {
       if (this.#ackAll) this.#model.ack();
       else if (this.#acks.chance(0.6)) this.#model.ack(this.#acks.between(1, 4));
     }
+  }
+
+  /**
+   * Moves virtual time from a fresh stack: timers fire inside this call, and
+   * errors they create (an attempt timeout) record their stack in history,
+   * which must not depend on who called the simulator.
+   */
+  #advanceTo(at: number): Promise<void> {
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.#clock.advanceTo(at);
+        resolve();
+      }),
+    );
   }
 
   async #drive<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -333,7 +351,7 @@ class Simulation {
     this.#stats.signalsAcked++;
   }
 
-  #jump(): void {
+  async #jump(): Promise<void> {
     const jump = drawTimeJump(this.#actions);
     const now = this.#clock.now();
     const next = this.#clock.nextDeadline();
@@ -342,10 +360,18 @@ class Simulation {
         ? Math.max(now, next ?? now)
         : now + this.#actions.between(0, { tiny: 50, small: 3_000, large: 600_000 }[jump]);
     this.#trace.add(`#${this.#step} time ${jump} +${to - now}`);
-    this.#clock.advanceTo(to);
+    await this.#advanceTo(to);
   }
 
   async #crash(): Promise<void> {
+    // Often the engine is idle, waiting for time: wake it first, and let its
+    // work pile up unacknowledged, so the crash finds commits in flight,
+    // some of which the disk kept and some it lost.
+    const next = this.#clock.nextDeadline();
+    if (next !== undefined && this.#crashes.chance(0.6)) {
+      await this.#advanceTo(Math.max(next, this.#clock.now()));
+    }
+    for (let i = this.#crashes.between(0, 8); i > 0; i--) await nextTurn();
     const incarnation = this.#incarnation as Incarnation;
     incarnation.kill();
     this.#incarnation = undefined;
@@ -362,7 +388,7 @@ class Simulation {
 
   async #checkStep(): Promise<void> {
     for (const fault of this.#model.modelFaults.splice(0)) this.#problem(fault);
-    if (this.#incarnation === undefined) return;
+    if (this.#incarnation === undefined || process.env.SIM_NO_STEP_CHECK !== undefined) return;
     const { problems } = await checkStore(this.#incarnation.store);
     for (const problem of problems) this.#problem(`step ${this.#step}: ${problem}`);
   }
@@ -376,7 +402,7 @@ class Simulation {
       await this.#idle();
       const next = this.#clock.nextDeadline();
       if (next === undefined || next > horizon) break;
-      this.#clock.advanceTo(Math.max(next, this.#clock.now()));
+      await this.#advanceTo(Math.max(next, this.#clock.now()));
     }
     const incarnation = this.#incarnation as Incarnation;
     const found = await finalChecks({
@@ -389,6 +415,8 @@ class Simulation {
       acked: this.#acked,
       now: this.#clock.now(),
       drive: (promise, what) => this.#drive(promise, what),
+      idle: () => this.#idle(),
+      events: () => this.#events,
     });
     for (const problem of found.problems) this.#problem(problem);
     if (this.#dump) this.#dumped = dumpSnapshot(found.snapshot);
