@@ -20,6 +20,7 @@ const QUERIES = Number(process.env.LOAD_QUERIES ?? 2);
 /** Small on purpose, so that starts and signals meet backpressure. */
 const MAX_PENDING = 1024;
 const LIFETIME_MS = 3_600_000;
+const IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * Lives for an hour of (virtual) time, receiving `tick` signals, and
@@ -86,11 +87,17 @@ async function pool<T>(items: readonly T[], n: number, work: (item: T) => Promis
 /**
  * Starts `runs` runs at once, sends each `SIGNALS` signals (one run's in
  * order, all runs at once) with `QUERIES` queries in between, waits until
- * every run has consumed what was acknowledged, lets the hour pass so that
- * every run ends on its timer, and compares each run's result with what it
- * was sent.
+ * every run has consumed what was acknowledged, lets the runs be suspended
+ * for idleness, lets the hour pass so that every run wakes and ends on its
+ * timer, and compares each run's result with what it was sent.
  */
-async function round(engine: Engine, clock: VirtualClock, tag: string, runs: number) {
+async function round(
+  engine: Engine,
+  store: LevelStore,
+  clock: VirtualClock,
+  tag: string,
+  runs: number,
+) {
   const t0 = performance.now();
   const ids = Array.from({ length: runs }, (_, i) => `${tag}-${i}`);
   const handles = await Promise.all(
@@ -141,7 +148,16 @@ async function round(engine: Engine, clock: VirtualClock, tag: string, runs: num
       { what: `${id} to consume its ${want} signals` },
     );
   });
-  clock.advance(LIFETIME_MS);
+  // Idle for the engine's idleTimeout once all is durable: every run is
+  // suspended (nothing of it in memory), then wakes by replay for its
+  // timeout timer when the hour ends.
+  await waitUntil(() => store.stats().pending === 0, { timeoutMs: 60_000 });
+  clock.advance(IDLE_TIMEOUT_MS);
+  await waitUntil(() => engine.stats().residentRuns === 0, {
+    timeoutMs: 60_000,
+    what: 'every run to be suspended',
+  });
+  clock.advance(LIFETIME_MS - IDLE_TIMEOUT_MS);
   const results = await Promise.all(handles.map((handle) => handle.result()));
   let consumed = 0;
   let lost = 0;
@@ -209,14 +225,15 @@ describe('load', () => {
         clock,
         workflows: [counter],
         maxResidentRuns: Math.max(RUNS, 10_000),
+        idleTimeout: IDLE_TIMEOUT_MS,
       });
       try {
         // A small round first, so that code paths are compiled and caches
         // filled before the baseline is taken.
-        await round(engine, clock, 'warm', 500);
+        await round(engine, store, clock, 'warm', 500);
         await expectIdle(engine);
         const baseline = await settledHeap();
-        const load = await round(engine, clock, 'load', RUNS);
+        const load = await round(engine, store, clock, 'load', RUNS);
         await expectIdle(engine);
         const after = await settledHeap();
         const storeStats = store.stats();
