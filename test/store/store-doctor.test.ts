@@ -155,8 +155,21 @@ describe('verifyStore', () => {
         ],
       },
     ]);
+    const ended = { workflowId: 'e', runId: 'r' };
+    await store.commit([
+      {
+        ...ended,
+        expectedSeq: 0,
+        events: [
+          { ...ended, seq: 1, recordedAt: T0, ...started },
+          { ...ended, seq: 2, recordedAt: T0, type: 'WorkflowCompleted', result: 1 },
+        ],
+      },
+    ]);
     expect((await verifyMemoryStore(store.data)).ok).toBe(true);
     const { indexes, history } = store.data;
+    indexes.timers.set(timerKey(T0 + 1, 'e', 'r', 'late'), '');
+    indexes.nonTerminal.set(runKey('e', 'r'), '');
     indexes.timers.set(timerKey(T0 + 9, 'w', 'r', 't9'), '');
     indexes.nonTerminal.set(runKey('gone', 'r'), '');
     indexes.latest.set('w', 'other');
@@ -168,6 +181,9 @@ describe('verifyStore', () => {
     expect(report.problems).toHaveLength(4);
     const all = await verifyMemoryStore(store.data);
     expect(report.problemCount).toBe(all.problemCount);
+    expect(all.problems.find((p) => p.key === 'timers/0001704067200001/e/r/late')?.message).toBe(
+      'a timer entry of a run that ended completed: it can never fire',
+    );
     expect(kindsAndKeys(all.problems)).toEqual(
       [
         'dangling-index latest/w',
@@ -181,6 +197,8 @@ describe('verifyStore', () => {
         'orphan-history history/lost/r',
         'stale-index by-status/completed/0001704067200000/w/r',
         'stale-index timers/0001704067200009/w/r/t9',
+        'stale-index timers/0001704067200001/e/r/late',
+        'stale-index nonterminal/e/r',
       ].sort(),
     );
   });
