@@ -60,6 +60,7 @@ export type { AionServer, ServeOptions } from './server/index.js';
 // Errors
 export {
   AionError,
+  EngineClosedError,
   ErrorCode,
   InvalidArgumentError,
   NondeterminismError,

@@ -25,6 +25,11 @@ function resolveRetry(
   base: RetryOptions | undefined,
   override: RetryOptions | undefined,
 ): RetryPolicy {
+  for (const retry of [base, override]) {
+    if (retry !== undefined && (typeof retry !== 'object' || retry === null)) {
+      throw new InvalidArgumentError('retry options must be an object');
+    }
+  }
   const merged: RetryOptions = { ...base, ...override };
   const nonRetryable = merged.nonRetryable ?? DEFAULT_RETRY_POLICY.nonRetryable;
   if (!Array.isArray(nonRetryable) || nonRetryable.some((n) => typeof n !== 'string')) {
@@ -72,6 +77,9 @@ export function resolveActivityOptions(
   base: ActivityOptions,
   override: ActivityOptions | undefined,
 ): ResolvedActivityOptions {
+  if (typeof base !== 'object' || base === null) {
+    throw new InvalidArgumentError('activity options must be an object');
+  }
   const timeoutMs = override?.timeoutMs ?? base.timeoutMs;
   const heartbeatTimeoutMs = override?.heartbeatTimeoutMs ?? base.heartbeatTimeoutMs;
   return {

@@ -36,6 +36,13 @@ export function commandRecorder(target: CommandTarget): ExecutionHost {
   return {
     now: () => core.clock.now(),
     yieldToMicrotasks: () => core.yieldToMicrotasks(),
+    checkActivity(def, options) {
+      core.registry.activity(def.name);
+      resolveActivityOptions(def.options, options);
+    },
+    checkChild(def) {
+      core.registry.workflow(def.name);
+    },
     scheduleActivity(command: ActivityCommand) {
       if (!target.isCurrent()) return;
       core.registry.activity(command.def.name);

@@ -110,9 +110,14 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
   if (options.ids !== undefined && typeof options.ids !== 'function') {
     throw new InvalidArgumentError('ids must be a function that returns a new ULID');
   }
+  const clock = options.clock ?? systemClock();
+  if (typeof clock?.now !== 'function' || typeof clock.schedule !== 'function') {
+    throw new InvalidArgumentError('clock must have now() and schedule()');
+  }
   const intensity = options.runIntensity ?? { maxRestarts: 3, withinMs: 60_000 };
   const backoff = options.runBackoff ?? { initialMs: 100, maxMs: 5_000, factor: 2 };
   const maxResidentRuns = count(options.maxResidentRuns ?? 10_000, 'maxResidentRuns', 1);
+  const initialMs = count(backoff.initialMs, 'runBackoff.initialMs', 0);
   if (!Number.isInteger(maxResidentRuns)) {
     throw new InvalidArgumentError('maxResidentRuns must be an integer');
   }
@@ -123,7 +128,7 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
     workflows,
     activities,
     durability,
-    clock: options.clock ?? systemClock(),
+    clock,
     ids: options.ids,
     onNondeterminism,
     maxPayloadBytes: count(
@@ -136,8 +141,8 @@ export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngin
       withinMs: count(intensity.withinMs, 'runIntensity.withinMs', 1),
     },
     runBackoff: {
-      initialMs: count(backoff.initialMs, 'runBackoff.initialMs', 0),
-      maxMs: count(backoff.maxMs, 'runBackoff.maxMs', 0),
+      initialMs,
+      maxMs: count(backoff.maxMs, 'runBackoff.maxMs', initialMs),
       factor: count(backoff.factor, 'runBackoff.factor', 1),
     },
   };

@@ -1,5 +1,21 @@
+import { resolveActivityOptions } from '../activities/index.js';
 import { AionError, ErrorCode, InvalidArgumentError } from '../core/index.js';
 import type { ActivityDefinition, WorkflowDefinition } from '../workflow/index.js';
+
+/**
+ * Checks an activity's own options when the engine registers it, so that a
+ * bad retry policy fails `Engine.open` instead of every `ctx.activity` call.
+ *
+ * @throws InvalidArgumentError naming the activity.
+ */
+function checkActivityOptions(def: ActivityDefinition): void {
+  try {
+    resolveActivityOptions(def.options, undefined);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    throw new InvalidArgumentError(`activity '${def.name}': ${error.message}`, { cause: error });
+  }
+}
 
 /** The workflow and activity definitions an engine knows, by name. */
 export class Registry {
@@ -15,6 +31,7 @@ export class Registry {
     for (const def of activities) {
       if (def?.kind !== 'activity')
         throw new InvalidArgumentError('activities must be defineActivity results');
+      checkActivityOptions(def);
       this.#add(this.#activities, def, 'activity');
     }
   }

@@ -1,4 +1,4 @@
-import { AionError, ErrorCode, isTerminalEventType } from '../core/index.js';
+import { AionError, ErrorCode, isTerminalEventType, toErrorInfo } from '../core/index.js';
 import type { EventBody, HistoryEvent, RunRef } from '../core/index.js';
 import { RunExecution, WorkLedger, isCodeCompletion } from '../run/index.js';
 import type {
@@ -220,6 +220,7 @@ export class RunHost implements RunActorHost {
       definition: this.definition,
       history,
       host: this.#hostFor(),
+      maxPayloadBytes: this.#core.maxPayloadBytes,
     });
     const recovered = this.#activities.recovering(this.ledger);
     this.#execution = execution;
@@ -389,7 +390,17 @@ export class RunHost implements RunActorHost {
     let extra: RunAppend | undefined;
     let body: EventBody;
     if (outcome.type === 'continuedAsNew') {
-      const next = this.#nextRun(outcome.input, outcome.workflowType);
+      let next: RunAppend;
+      try {
+        // A type this engine cannot run would start a next run that is
+        // blocked for good: the code asked for something impossible, so
+        // the run fails, as it does for a result that cannot be stored.
+        this.#core.registry.workflow(outcome.workflowType ?? this.definition.name);
+        next = this.#nextRun(outcome.input, outcome.workflowType);
+      } catch (error) {
+        await this.#recordTerminal({ type: 'WorkflowFailed', error: toErrorInfo(error) });
+        return;
+      }
       this.successorRunId = next.runId;
       body = {
         type: 'WorkflowContinuedAsNew',

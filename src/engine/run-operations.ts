@@ -29,6 +29,12 @@ export interface RunOperationsDeps {
  */
 export type SignalAdmission = 'wait' | 'none' | AdmissionRelease;
 
+/** A reason is recorded in history: a string, bounded like any payload. */
+function checkReason(reason: unknown, maxPayloadBytes: number): void {
+  if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+  checkPayload(reason, maxPayloadBytes, 'reason');
+}
+
 /**
  * Signals, queries, cancellation and termination of one run: each goes to
  * the run's resident host, waking a suspended run first.
@@ -83,14 +89,14 @@ export class RunOperations {
   }
 
   async cancel(workflowId: string, runId: string, reason: string): Promise<void> {
-    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    checkReason(reason, this.#deps.maxPayloadBytes);
     const host = await this.#runningHost(workflowId, runId);
     if (host.ledger.cancelRequested !== undefined) return;
     await host.recordExternal({ type: 'WorkflowCancelRequested', reason });
   }
 
   async terminate(workflowId: string, runId: string, reason: string): Promise<void> {
-    if (typeof reason !== 'string') throw new InvalidArgumentError('reason must be a string');
+    checkReason(reason, this.#deps.maxPayloadBytes);
     const host = await this.#runningHost(workflowId, runId);
     await host.end({ type: 'WorkflowTerminated', reason });
   }

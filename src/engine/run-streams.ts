@@ -1,5 +1,5 @@
 import { Observable, Subject } from 'rxjs';
-import { WorkflowNotFoundError, isTerminalEventType } from '../core/index.js';
+import { EngineClosedError, WorkflowNotFoundError, isTerminalEventType } from '../core/index.js';
 import type { HistoryEvent } from '../core/index.js';
 import type { EventStore } from '../store/index.js';
 import { KeyedListeners } from './keyed-listeners.js';
@@ -22,6 +22,9 @@ export class RunStreams {
   readonly #store: () => EventStore;
   readonly #runEvents = new KeyedListeners<HistoryEvent>();
   readonly #runOutcomes = new KeyedListeners<TerminalOutcome>();
+  /** Per-run subscribers still waiting; told `ENGINE_CLOSED` when the engine closes. */
+  readonly #waiting = new Set<() => void>();
+  #closed = false;
   #held: Array<{ events: readonly HistoryEvent[]; workflowType: string }> | undefined;
 
   constructor(store: () => EventStore) {
@@ -95,6 +98,12 @@ export class RunStreams {
         subscriber.next(outcome);
         subscriber.complete();
       };
+      const closed = this.#onClose(() => {
+        if (done) return;
+        done = true;
+        subscriber.error(new EngineClosedError());
+      });
+      if (closed === undefined) return undefined;
       // Subscribe to live outcomes first, then read the store: whichever
       // sees the outcome first emits it, and nothing falls in between.
       const unlisten = this.#runOutcomes.add(runKey(workflowId, runId), emit);
@@ -106,7 +115,10 @@ export class RunStreams {
           if (!done) subscriber.error(error);
         },
       );
-      return unlisten;
+      return () => {
+        closed();
+        unlisten();
+      };
     });
   }
 
@@ -122,6 +134,8 @@ export class RunStreams {
         subscriber.next(event);
         if (isTerminalEventType(event.type)) subscriber.complete();
       };
+      const closed = this.#onClose(() => subscriber.error(new EngineClosedError()));
+      if (closed === undefined) return undefined;
       const unlisten = this.#runEvents.add(runKey(workflowId, runId), (event) => {
         if (caughtUp) emit(event);
         else pending.push(event);
@@ -137,8 +151,27 @@ export class RunStreams {
           pending.length = 0;
         })
         .catch((error: unknown) => subscriber.error(error));
-      return unlisten;
+      return () => {
+        closed();
+        unlisten();
+      };
     });
+  }
+
+  /**
+   * Registers what a per-run subscriber does when the engine closes before
+   * its run ends: without it, `result()` awaited across `close()` (or called
+   * after it) would wait forever for an outcome no one will publish.
+   *
+   * @returns the removal, or `undefined` when the engine is closed already (it ran at once).
+   */
+  #onClose(onClose: () => void): (() => void) | undefined {
+    if (this.#closed) {
+      onClose();
+      return undefined;
+    }
+    this.#waiting.add(onClose);
+    return () => this.#waiting.delete(onClose);
   }
 
   /** Runs with a per-run subscriber (for leak checks). */
@@ -147,7 +180,10 @@ export class RunStreams {
   }
 
   complete(): void {
+    this.#closed = true;
     this.events.complete();
     this.outcomes.complete();
+    for (const onClose of [...this.#waiting]) onClose();
+    this.#waiting.clear();
   }
 }

@@ -40,6 +40,18 @@ export interface ExecutionHost {
    * replay can deliver one completion at a time like the original run.
    */
   yieldToMicrotasks(): Promise<void>;
+  /**
+   * Refuses an activity command the host could not schedule (a type it does
+   * not run, options that do not resolve) before the command takes an
+   * ordinal, on replay as live: a refused command is never recorded, and
+   * must leave no gap in the ordinals nor match a later command's record.
+   * A host without it (a replay that only notes commands) refuses nothing.
+   *
+   * @throws AionError `UNKNOWN_ACTIVITY_TYPE`, `INVALID_ARGUMENT`.
+   */
+  checkActivity?(def: ActivityDefinition, options: ActivityOptions | undefined): void;
+  /** Like {@link checkActivity}, for a child of a workflow type the host does not run. */
+  checkChild?(def: WorkflowDefinition): void;
   /** Records `ActivityScheduled` and starts the first attempt. */
   scheduleActivity(command: ActivityCommand): void;
   /** Records `TimerStarted` and arms the timer. */
@@ -77,6 +89,8 @@ export interface ExecutionInput {
   /** The run's recorded history; its first event is `WorkflowStarted`. */
   readonly history: readonly HistoryEvent[];
   readonly host: ExecutionHost;
+  /** The engine's `maxPayloadBytes`, bounding what live commands record. @default 2 MiB */
+  readonly maxPayloadBytes?: number;
 }
 
 /** The `WorkflowStarted` event of a history, or a clear error. */

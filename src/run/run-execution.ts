@@ -313,9 +313,14 @@ export class RunExecution {
     this.#queryGate.assertNotInQuery(what);
   }
 
-  /** Validates a payload the code hands to a command. */
+  /**
+   * Validates a payload the code hands to a command, against the engine's
+   * `maxPayloadBytes`. Replay checks it again, like every refusal: a command
+   * refused live was never recorded, and must be refused on replay too, or
+   * it would match the record of a later command.
+   */
   checkPayload(value: unknown, what: string): void {
-    checkPayload(value, undefined, what);
+    checkPayload(value, this.#input.maxPayloadBytes, what);
   }
 
   /**

@@ -36,6 +36,13 @@ function refuse<T>(error: unknown): Promise<T> {
   return rejected;
 }
 
+/** Options are an object or absent: `null` or a number is a mistake, not "no options". */
+function assertOptions(options: unknown, what: string): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError(`the options of ${what} must be an object`);
+  }
+}
+
 interface StartedTimer {
   readonly timerId: string;
   readonly fired: Promise<void>;
@@ -72,6 +79,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
   ): { handle: ChildHandle<O> } | undefined => {
     if (def?.kind !== 'workflow')
       throw new InvalidArgumentError('ctx.child needs a workflow definition');
+    assertOptions(options, 'ctx.child');
     exec.checkPayload(input, 'child workflow input');
     const policy = options?.parentClosePolicy ?? 'terminate';
     if (policy !== 'terminate' && policy !== 'cancel' && policy !== 'abandon') {
@@ -84,6 +92,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       timeout === undefined ? undefined : parseDuration(timeout, 'executionTimeout');
     // A refused command allocates no ordinal: check a given id first.
     if (options?.workflowId !== undefined) assertValidId(options.workflowId, 'child workflowId');
+    exec.host.checkChild?.(def);
     const childOrdinal = exec.nextOrdinal('child');
     const workflowId = options?.workflowId ?? `${started.workflowId}/${childOrdinal}`;
     assertValidId(workflowId, 'child workflowId');
@@ -119,7 +128,9 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
         if (def?.kind !== 'activity') {
           throw new InvalidArgumentError('ctx.activity needs an activity definition');
         }
+        assertOptions(options, 'ctx.activity');
         exec.checkPayload(input, 'activity input');
+        exec.host.checkActivity?.(def, options);
       } catch (error) {
         return refuse(error);
       }
@@ -171,6 +182,7 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       try {
         exec.assertNotInQuery('signal');
         assertValidId(name, 'signal name');
+        assertOptions(options, 'ctx.signal');
         // Checked before a buffered signal is taken: a refused receive consumes nothing.
         if (options?.timeout !== undefined) parseDuration(options.timeout, 'signal timeout');
       } catch (error) {
@@ -261,6 +273,10 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
 
     continueAsNew(input: unknown, options?: { readonly workflowType?: string }): never {
       exec.assertNotInQuery('continueAsNew');
+      assertOptions(options, 'ctx.continueAsNew');
+      if (options?.workflowType !== undefined) {
+        assertValidId(options.workflowType, 'continue-as-new workflowType');
+      }
       exec.checkPayload(input, 'continue-as-new input');
       throw new ContinueAsNewCommand(input, options?.workflowType);
     },
@@ -269,6 +285,10 @@ export function createWorkflowContext(exec: RunExecution): WorkflowContext {
       let timer: StartedTimer | undefined;
       try {
         exec.assertNotInQuery('withTimeout');
+        // Checked before the timer is recorded: a refused call records nothing.
+        if (typeof (promise as { then?: unknown } | null)?.then !== 'function') {
+          throw new InvalidArgumentError('ctx.withTimeout needs a promise');
+        }
         timer = startTimer(duration, 'timeout');
       } catch (error) {
         return refuse(error);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Subscription } from 'rxjs';
-import { AionError, ErrorCode } from '../index.js';
+import { EngineClosedError } from '../index.js';
 import type { Engine } from '../index.js';
 import { authPolicy, authenticate, newToken } from './auth.js';
 import type { AuthPolicy } from './auth.js';
@@ -141,7 +141,7 @@ export async function startServer(engine: Engine, options: ServeOptions = {}): P
   engineWatch.add(engine.outcomes$.subscribe({ complete: () => void close() }));
   if (closing !== undefined) {
     await closing;
-    throw new AionError(ErrorCode.ENGINE_CLOSED, 'the engine is closed');
+    throw new EngineClosedError();
   }
 
   if (tokenFile !== undefined) {

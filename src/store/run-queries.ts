@@ -245,6 +245,9 @@ export async function listRuns(
   filter: ListFilter = {},
   onCorrupt?: CorruptionListener,
 ): Promise<ListPage> {
+  if (typeof filter !== 'object' || filter === null) {
+    throw new InvalidArgumentError('the list filter must be an object');
+  }
   const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
   assertLimit(limit, 'limit');
   if (limit > MAX_LIST_LIMIT) {

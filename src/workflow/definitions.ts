@@ -1,3 +1,4 @@
+import { InvalidArgumentError, assertValidId, parseDuration } from '../core/index.js';
 import type { Duration } from '../core/index.js';
 import type { ActivityContext } from './activity-context.js';
 import type { WorkflowContext } from './workflow-context.js';
@@ -49,9 +50,18 @@ export interface WorkflowDefinition<I = unknown, O = unknown> {
   readonly options: WorkflowOptions;
 }
 
-function assertName(name: unknown, what: string): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
-    throw new TypeError(`${what} name must be a non-empty string of at most 256 characters`);
+/**
+ * Checks what every definition takes. The name is recorded in history and
+ * keys the store's type index, so it follows the rules of ids.
+ *
+ * @throws InvalidArgumentError naming the first bad argument.
+ */
+function assertDefinition(name: unknown, fn: unknown, options: unknown, what: string): void {
+  assertValidId(name, `${what} name`);
+  if (typeof fn !== 'function')
+    throw new InvalidArgumentError(`${what} '${name}' needs a function`);
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`the options of ${what} '${name}' must be an object`);
   }
 }
 
@@ -75,8 +85,7 @@ export function defineActivity<I, O>(
   fn: (input: I, actx: ActivityContext) => Promise<O>,
   options: ActivityOptions = {},
 ): ActivityDefinition<I, O> {
-  assertName(name, 'activity');
-  if (typeof fn !== 'function') throw new TypeError('an activity needs a function');
+  assertDefinition(name, fn, options, 'activity');
   return Object.freeze({ kind: 'activity', name, fn, options });
 }
 
@@ -100,7 +109,9 @@ export function defineWorkflow<I, O>(
   fn: (ctx: WorkflowContext, input: I) => Promise<O>,
   options: WorkflowOptions = {},
 ): WorkflowDefinition<I, O> {
-  assertName(name, 'workflow');
-  if (typeof fn !== 'function') throw new TypeError('a workflow needs a function');
+  assertDefinition(name, fn, options, 'workflow');
+  if (options.executionTimeout !== undefined) {
+    parseDuration(options.executionTimeout, 'executionTimeout');
+  }
   return Object.freeze({ kind: 'workflow', name, fn, options });
 }

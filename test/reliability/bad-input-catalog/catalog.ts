@@ -31,15 +31,15 @@ export function refused(error: ErrorClass, code: string): ErrorRefusal {
   return { error, code };
 }
 
-/** What a call did: threw (synchronously or by rejecting) or returned. */
+/** What a call did: threw (synchronously or by rejecting) or returned a value. */
 export type Settlement =
-  { readonly threw: true; readonly error: unknown } | { readonly threw: false };
+  | { readonly threw: true; readonly error: unknown }
+  | { readonly threw: false; readonly value: unknown };
 
 /** Runs a call and reports how it settled; never throws. */
 export async function settle(call: () => unknown): Promise<Settlement> {
   try {
-    await call();
-    return { threw: false };
+    return { threw: false, value: await call() };
   } catch (error) {
     return { threw: true, error };
   }
