@@ -187,16 +187,33 @@ export class Engine implements HandleBackend {
     const plan = this.#planStart(workflow, input, options);
     assertValidId(name, 'signal name');
     checkPayload(payload, this.#rt.options.maxPayloadBytes, 'signal payload');
-    return this.#idLock.run(plan.workflowId, () =>
-      this.#admitted(async (release) => {
-        const running = this.#rt.running.get(plan.workflowId);
-        if (running !== undefined) {
-          await this.#operations.signal(plan.workflowId, running, name, payload, release);
+    return this.#idLock.run(plan.workflowId, async () => {
+      for (let tries = 1; ; tries++) {
+        const done = await this.#admitted(async (release) => {
+          const running = this.#rt.running.get(plan.workflowId);
+          if (running === undefined) {
+            return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }], release);
+          }
+          try {
+            await this.#operations.signal(plan.workflowId, running, name, payload, release);
+          } catch (error) {
+            // The run was ending (its terminal event recorded, not yet
+            // durable): it takes no more signals, and once its end is
+            // durable none is running, so the signal starts a new run.
+            const ending =
+              error instanceof AionError && error.code === ErrorCode.WORKFLOW_NOT_RUNNING;
+            if (!ending || tries >= 3) throw error;
+            return running;
+          }
           return this.#handle<O>(plan.workflowId, running);
-        }
-        return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }], release);
-      }),
-    );
+        });
+        if (typeof done !== 'string') return done;
+        // Its end is published (and the running index updated) once the
+        // run's writer has nothing left in flight.
+        const ending = this.#rt.runs.get(plan.workflowId, done);
+        await ending?.recorder.idle().catch(() => undefined);
+      }
+    });
   }
 
   #planStart(
