@@ -23,7 +23,7 @@ const chain = defineWorkflow('chain', async (ctx, round: number): Promise<string
 
 describe('a run woken before the commit that starts it is acknowledged', () => {
   it('is hosted once', async () => {
-    // The simulator's durability model: commits are visible at once and
+    // The simulator's durability model: commits are written (visible) and
     // acknowledged only when told.
     const model = new DurabilityModel();
     const engine = await Engine.open({
@@ -46,8 +46,9 @@ describe('a run woken before the commit that starts it is acknowledged', () => {
     };
     try {
       const first = await settle(engine.start(chain, 0, { workflowId: 'c' }));
-      // Round 0 continues as new: its commit is applied, not acknowledged.
+      // Round 0 continues as new: its commit is written, not acknowledged.
       for (let i = 0; i < 100 && model.pending === 0; i++) await tick();
+      expect(model.write()).toBe(1);
       expect(model.pending).toBe(1);
       expect((await engine.describe('c')).runId).not.toBe(first.runId);
 

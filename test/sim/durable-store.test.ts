@@ -42,23 +42,41 @@ async function durable(model: DurabilityModel): Promise<Record<string, number>> 
 }
 
 describe('DurabilityModel', () => {
-  it('shows a commit to reads at once and acknowledges it only when told', async () => {
+  it('moves a commit from queued to written to acknowledged, as told', async () => {
     const model = new DurabilityModel();
     const store = model.open();
     let acked = false;
     void store.commit([start('r1')]).then(() => (acked = true));
     await turn();
-    expect(await store.getRun('w', 'r1')).toMatchObject({ historyLength: 1 });
-    expect(acked).toBe(false);
+    // Queued: invisible, not on disk.
+    expect(await store.getRun('w', 'r1')).toBeUndefined();
     expect(await durable(model)).toEqual({});
+    expect(model.write()).toBe(1);
+    // Written: visible and on disk, its caller still waiting.
+    expect(await store.getRun('w', 'r1')).toMatchObject({ historyLength: 1 });
+    expect(await durable(model)).toEqual({ r1: 1 });
+    expect(acked).toBe(false);
     expect(model.ack()).toBe(1);
     await turn();
     expect(acked).toBe(true);
-    expect(await durable(model)).toEqual({ r1: 1 });
     expect(model.isAcked('w', 'r1', 1)).toBe(true);
   });
 
-  it('keeps acknowledged commits and an in-order prefix of the rest at a crash', async () => {
+  it('checks a queued commit against the heads the commits before it leave', async () => {
+    const model = new DurabilityModel();
+    const store = model.open();
+    const first = store.commit([start('r1')]);
+    // r1 is only queued, yet its completion is accepted behind it...
+    const second = store.commit([complete('r1')]);
+    // ...and a second start of r1 is refused at once.
+    const error: unknown = await store.commit([start('r1')]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SEQUENCE_CONFLICT' });
+    expect(model.ack()).toBe(2);
+    await Promise.all([first, second]);
+    expect(await durable(model)).toEqual({ r1: 2 });
+  });
+
+  it('keeps written commits and an in-order prefix of the queued ones at a crash', async () => {
     const model = new DurabilityModel();
     const store = model.open();
     for (const append of [start('r1'), start('r2'), start('r3'), complete('r1')]) {
@@ -66,14 +84,15 @@ describe('DurabilityModel', () => {
     }
     await turn();
     model.ack(1);
-    // r1 is durable; of r2, r3 and r1's end, the first one reached the disk.
-    expect(model.crash(1)).toEqual({ kept: 1, lost: 2 });
-    expect(await durable(model)).toEqual({ r1: 1, r2: 1 });
+    model.write(1);
+    // r1 acknowledged, r2 written; of r3 and r1's end, the first reached the disk.
+    expect(model.crash(1)).toEqual({ kept: 2, lost: 1 });
+    expect(await durable(model)).toEqual({ r1: 1, r2: 1, r3: 1 });
     expect(model.terminalAcked('w', 'r1')).toBe(false);
 
     const reopened = model.open();
-    expect(await reopened.getRun('w', 'r3')).toBeUndefined();
-    expect(await reopened.getRun('w', 'r2')).toMatchObject({ historyLength: 1 });
+    expect(await reopened.getRun('w', 'r3')).toMatchObject({ historyLength: 1 });
+    expect(await reopened.getRun('w', 'r1')).toMatchObject({ status: 'running' });
   });
 
   it('keeps or loses a multi-run commit whole', async () => {
@@ -99,7 +118,7 @@ describe('DurabilityModel', () => {
     expect(settled).toBe(false);
   });
 
-  it('rejects a commit the visible store refuses, and forgets it', async () => {
+  it('rejects a commit the store refuses, and forgets it', async () => {
     const model = new DurabilityModel();
     const refused: unknown[] = [];
     model.onRejected = (_appends, error) => refused.push(error);

@@ -11,31 +11,33 @@ import type {
   TimerEntry,
 } from '../../src/store/index.js';
 
-/** A commit the visible store applied and whose caller still waits for the acknowledgement. */
+/** A commit the store took and whose caller still waits for the acknowledgement. */
 interface InFlight {
   readonly appends: readonly RunAppend[];
-  /** Set once the visible store applied the commit; a rejected one leaves the queue. */
+  /** Set once the shadow store planned it; a rejected commit leaves the queue. */
   result: CommitResult | undefined;
+  /** True once it reached the disk: visible to reads, kept by any crash. */
+  written: boolean;
   readonly resolve: (result: CommitResult) => void;
 }
 
 /** Counters of the durability model over a whole simulation. */
 export interface DurabilityStats {
-  /** Commits the visible store applied. */
-  applied: number;
+  /** Commits written (visible and durable). */
+  written: number;
   /** Commits acknowledged to the engine. */
   acked: number;
-  /** Commits the visible store rejected (conflict, append after the end...). */
+  /** Commits refused when taken (conflict, append after the end...). */
   rejected: number;
   /** Unacknowledged commits a crash kept (they reached the disk before the ack). */
   keptAtCrash: number;
-  /** Unacknowledged commits a crash lost. */
+  /** Unacknowledged commits a crash lost (they never reached the disk). */
   lostAtCrash: number;
 }
 
 const runKeyOf = (workflowId: string, runId: string): string => `${workflowId}\u0000${runId}`;
 
-/** Copies MemoryStore tables, so an incarnation can never write into the durable state. */
+/** Copies MemoryStore tables, so that no incarnation writes into another's. */
 function copyTables(from: MemoryStoreData): MemoryStoreData {
   const to = createMemoryStoreData();
   for (const [key, value] of from.history.range()) to.history.set(key, value);
@@ -47,33 +49,37 @@ function copyTables(from: MemoryStoreData): MemoryStoreData {
 }
 
 /**
- * A model of what a disk keeps across a crash, for the deterministic
- * simulator.
+ * A model of what a disk keeps across a process crash, for the
+ * deterministic simulator. A commit goes through three stages, each moved
+ * on by the simulator, in the order the commits were taken (a sequential
+ * log, as LevelDB's):
  *
- * Each engine incarnation writes to a {@link CrashableStore}: a MemoryStore
- * holding a copy of the durable tables. A commit is applied to that copy at
- * once (so reads see it, as LevelDB's memtable does between its write and
- * the callback) but its caller is acknowledged only when the simulator calls
- * {@link ack}, which also applies it to the durable tables. Commits reach the
- * durable tables in the order the visible store applied them, like a
- * sequential log, so:
- * - an acknowledged commit is durable, always;
- * - at a {@link crash}, the unacknowledged commits are cut at a point the
- *   simulator draws: those before it were written but not yet acknowledged
- *   (kept), those after it never reached the disk (lost);
- * - a commit is one batch: it is kept or lost whole.
+ * 1. **queued**: taken by the store (checked against the heads of the
+ *    commits before it, as a group-commit queue does), invisible to reads,
+ *    not on disk yet;
+ * 2. **written** ({@link write}): on disk, so visible to reads and kept by
+ *    any crash, but its caller is not acknowledged yet (LevelDB between its
+ *    write and the callback);
+ * 3. **acknowledged** ({@link ack}): the caller's `commit` resolves.
+ *
+ * At a {@link crash} every written commit survives, and of the queued ones
+ * a prefix the simulator draws (those the disk got before the process
+ * died); the rest are lost. A commit, whatever runs it spans, is kept or
+ * lost whole. An acknowledged commit is always written, so never lost; and
+ * what a read shows is never taken back by a crash, as on a real store.
  *
  * After a crash the old incarnation's store is frozen: no call into it ever
  * settles again, as nothing runs in a dead process.
  */
 export class DurabilityModel {
+  /** What is on disk: every written commit. */
   readonly #durable: MemoryStore;
   #queue: InFlight[] = [];
   #current: CrashableStore | undefined;
   readonly #ackedHeads = new Map<string, number>();
   readonly #ackedTerminals = new Set<string>();
   readonly stats: DurabilityStats = {
-    applied: 0,
+    written: 0,
     acked: 0,
     rejected: 0,
     keptAtCrash: 0,
@@ -81,7 +87,7 @@ export class DurabilityModel {
   };
   /** Failures of the model itself (never expected; the simulator reports them). */
   readonly modelFaults: string[] = [];
-  /** Called with every commit the visible store rejected, and why. */
+  /** Called with every commit the store refused, and why. */
   onRejected: (appends: readonly RunAppend[], error: unknown) => void = () => undefined;
 
   constructor() {
@@ -98,25 +104,45 @@ export class DurabilityModel {
     return this.#durable;
   }
 
-  /** Opens the store of a new incarnation on a copy of the durable tables. */
+  /** Opens the store of a new incarnation on the durable tables. */
   open(): CrashableStore {
     if (this.#current !== undefined) throw new Error('an incarnation is still open');
-    const store = new CrashableStore(
-      this,
-      new MemoryStore({ data: copyTables(this.#durable.data) }),
-    );
+    const visible = new MemoryStore({ data: copyTables(this.#durable.data) });
+    const shadow = new MemoryStore({ data: copyTables(this.#durable.data) });
+    const store = new CrashableStore(this, visible, shadow);
     this.#current = store;
     return store;
   }
 
-  /** Commits applied and not yet acknowledged. */
+  /** Commits taken and not yet acknowledged. */
   get pending(): number {
     return this.#queue.length;
   }
 
+  /** Commits taken and not yet written. */
+  get queued(): number {
+    return this.#queue.filter((entry) => !entry.written).length;
+  }
+
   /**
-   * Acknowledges up to `count` of the oldest unacknowledged commits, in
-   * order, stopping at one the visible store has not applied yet.
+   * Writes up to `count` of the oldest queued commits to disk, in order.
+   *
+   * @returns how many were written.
+   */
+  write(count = Number.POSITIVE_INFINITY): number {
+    let done = 0;
+    for (const entry of this.#queue) {
+      if (done >= count || entry.result === undefined) break;
+      if (entry.written) continue;
+      this.#write(entry);
+      done++;
+    }
+    return done;
+  }
+
+  /**
+   * Acknowledges up to `count` of the oldest commits, in order, writing
+   * first those not written yet.
    *
    * @returns how many were acknowledged.
    */
@@ -125,8 +151,8 @@ export class DurabilityModel {
     while (done < count) {
       const entry = this.#queue[0];
       if (entry?.result === undefined) break;
+      if (!entry.written) this.#write(entry);
       this.#queue.shift();
-      this.#makeDurable(entry.appends);
       for (const append of entry.appends) {
         const key = runKeyOf(append.workflowId, append.runId);
         const last = append.events[append.events.length - 1];
@@ -143,23 +169,25 @@ export class DurabilityModel {
   }
 
   /**
-   * Kills the current incarnation: the first `survivors` unacknowledged
-   * commits become durable, the rest are lost, and the incarnation's store
-   * freezes.
+   * Kills the current incarnation: written commits stay, the first
+   * `survivors` queued ones reach the disk as the process dies, the rest are
+   * lost, and the incarnation's store freezes.
    *
-   * @returns how many commits were kept and lost.
+   * @returns how many unacknowledged commits were kept and lost.
    */
   crash(survivors: number): { kept: number; lost: number } {
-    const applied = this.#queue.filter((entry) => entry.result !== undefined);
-    const kept = applied.slice(0, Math.max(0, survivors));
-    for (const entry of kept) this.#makeDurable(entry.appends);
-    const lost = applied.length - kept.length;
-    this.stats.keptAtCrash += kept.length;
+    const taken = this.#queue.filter((entry) => entry.result !== undefined);
+    const written = taken.filter((entry) => entry.written).length;
+    const queued = taken.filter((entry) => !entry.written);
+    for (const entry of queued.slice(0, Math.max(0, survivors))) this.#write(entry);
+    const kept = written + Math.min(queued.length, Math.max(0, survivors));
+    const lost = taken.length - kept;
+    this.stats.keptAtCrash += kept;
     this.stats.lostAtCrash += lost;
     this.#queue = [];
     this.#current?.freeze();
     this.#current = undefined;
-    return { kept: kept.length, lost };
+    return { kept, lost };
   }
 
   /** Closes the current incarnation's store cleanly (everything must be acknowledged). */
@@ -181,16 +209,17 @@ export class DurabilityModel {
   }
 
   /** Called by the current incarnation's store for each commit it takes. */
-  enqueue(store: MemoryStore, appends: readonly RunAppend[]): Promise<CommitResult> {
+  enqueue(shadow: MemoryStore, appends: readonly RunAppend[]): Promise<CommitResult> {
     return new Promise<CommitResult>((resolve, reject) => {
-      const entry: InFlight = { appends, result: undefined, resolve };
-      // MemoryStore applies a commit synchronously inside `commit`: the queue
-      // therefore holds commits in the order they were applied.
+      const entry: InFlight = { appends, result: undefined, written: false, resolve };
+      // The shadow holds every commit taken, written or not: it checks each
+      // against the heads the commits before it leave, as a group-commit
+      // queue does. MemoryStore applies a commit synchronously inside
+      // `commit`, so the queue keeps the order the commits were taken in.
       this.#queue.push(entry);
-      store.commit(appends).then(
+      shadow.commit(appends).then(
         (result) => {
           entry.result = result;
-          this.stats.applied++;
         },
         (error: unknown) => {
           this.#queue = this.#queue.filter((other) => other !== entry);
@@ -202,32 +231,41 @@ export class DurabilityModel {
     });
   }
 
-  #makeDurable(appends: readonly RunAppend[]): void {
-    // The durable tables hold a prefix of the visible store's commits, so the
-    // same plan applies to them; a failure here is a bug of the model.
-    this.#durable.commit(appends).catch((error: unknown) => {
-      this.modelFaults.push(
-        `the durable tables refused a commit the visible store took: ${String(error)}`,
-      );
-    });
+  #write(entry: InFlight): void {
+    entry.written = true;
+    this.stats.written++;
+    // Both apply a prefix of the shadow's commits, in its order: the same
+    // plan applies to them, so a failure here is a bug of the model.
+    const fault = (error: unknown): void => {
+      this.modelFaults.push(`a written commit did not apply: ${String(error)}`);
+    };
+    this.#durable.commit(entry.appends).catch(fault);
+    this.#current?.visibleStore.commit(entry.appends).catch(fault);
   }
 }
 
 /**
  * The {@link EventStore} one engine incarnation writes to: reads go to its
- * visible tables, commits through the {@link DurabilityModel}.
+ * written tables, commits through the {@link DurabilityModel}.
  */
 export class CrashableStore implements EventStore {
   readonly #model: DurabilityModel;
   readonly #visible: MemoryStore;
+  readonly #shadow: MemoryStore;
   #frozen = false;
 
-  constructor(model: DurabilityModel, visible: MemoryStore) {
+  constructor(model: DurabilityModel, visible: MemoryStore, shadow: MemoryStore) {
     this.#model = model;
     this.#visible = visible;
+    this.#shadow = shadow;
   }
 
-  /** The tables this incarnation sees (acknowledged or not). */
+  /** The store of what was written, which reads see. */
+  get visibleStore(): MemoryStore {
+    return this.#visible;
+  }
+
+  /** The tables this incarnation sees (written, acknowledged or not). */
   get visibleData(): MemoryStoreData {
     return this.#visible.data;
   }
@@ -244,7 +282,7 @@ export class CrashableStore implements EventStore {
 
   commit(appends: readonly RunAppend[]): Promise<CommitResult> {
     if (this.#frozen) return new Promise<CommitResult>(() => undefined);
-    return this.#model.enqueue(this.#visible, appends);
+    return this.#model.enqueue(this.#shadow, appends);
   }
 
   readHistory(workflowId: string, runId: string, fromSeq?: number, toSeq?: number) {
@@ -277,6 +315,6 @@ export class CrashableStore implements EventStore {
 
   close(): Promise<void> {
     if (this.#frozen) return Promise.reject(new EngineClosedError());
-    return this.#visible.close();
+    return Promise.all([this.#visible.close(), this.#shadow.close()]).then(() => undefined);
   }
 }

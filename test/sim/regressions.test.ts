@@ -45,6 +45,21 @@ const FOUND: ReadonlyArray<{ seed: number; steps: number; bug: string }> = [
     bug: 'replayHistory: a run timed out mid-reaction was called nondeterministic',
   },
   { seed: 97, steps: 60, bug: 'recovery left runs with work to do suspended past maxResidentRuns' },
+  {
+    seed: 586,
+    steps: 60,
+    bug: 'signalWithStart on an ending run rejected instead of starting one',
+  },
+  {
+    seed: 5007,
+    steps: 200,
+    bug: 'signalWithStart on an ending run rejected instead of starting one',
+  },
+  {
+    seed: 5067,
+    steps: 200,
+    bug: 'signalWithStart on an ending run rejected instead of starting one',
+  },
 ];
 
 describe('simulator regressions', () => {

@@ -151,12 +151,15 @@ class Simulation {
 
   // ---- driving the event loop ----
 
-  /** Lets the engine run for `turns` macrotasks, acknowledging commits as the seed says. */
+  /** Lets the engine run for `turns` macrotasks, writing and acknowledging commits as the seed says. */
   async #pump(turns: number): Promise<void> {
     for (let i = 0; i < turns; i++) {
       await nextTurn();
       if (this.#ackAll) this.#model.ack();
-      else if (this.#acks.chance(0.6)) this.#model.ack(this.#acks.between(1, 4));
+      else {
+        if (this.#acks.chance(0.7)) this.#model.write(this.#acks.between(1, 4));
+        if (this.#acks.chance(0.6)) this.#model.ack(this.#acks.between(1, 3));
+      }
     }
   }
 
@@ -375,7 +378,7 @@ class Simulation {
     const incarnation = this.#incarnation as Incarnation;
     incarnation.kill();
     this.#incarnation = undefined;
-    const survivors = this.#crashes.int(this.#model.pending + 1);
+    const survivors = this.#crashes.int(this.#model.queued + 1);
     const { kept, lost } = this.#model.crash(survivors);
     this.#stats.crashes++;
     this.#trace.add(`#${this.#step} crash kept ${kept} lost ${lost}`);
