@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isTerminalEventType } from '../../src/core/index.js';
 import { LevelStore } from '../../src/index.js';
 import type { HistoryEvent, RunSummary } from '../../src/index.js';
+import { startChildProcess } from '../helpers/child-process.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
@@ -24,56 +24,6 @@ function seeded(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-interface Child {
-  readonly lines: string[];
-  /** Resolves with the first line that starts with `prefix`. */
-  waitFor(prefix: string): Promise<string>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(): void;
-}
-
-function startChild(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const waiters: Array<{ prefix: string; resolve: (line: string) => void }> = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of waiters.filter((w) => line.startsWith(w.prefix))) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    lines,
-    exited,
-    waitFor: (prefix) =>
-      new Promise<string>((resolve, reject) => {
-        const seen = lines.find((line) => line.startsWith(prefix));
-        if (seen !== undefined) return resolve(seen);
-        waiters.push({ prefix, resolve });
-        void exited.then(({ code, signal }) =>
-          reject(new Error(`child exited (${code ?? signal}) before ${prefix}: ${stderr}`)),
-        );
-      }),
-    kill: () => child.kill('SIGKILL'),
   };
 }
 
@@ -117,7 +67,11 @@ describe('engine crash recovery (real child process, SIGKILL)', () => {
     const chaosOutcomes: string[] = [];
 
     for (let kill = 0; kill < KILLS; kill++) {
-      const child = startChild({ ...env, CRASH_MODE: 'chaos', CRASH_START_LIMIT: '50' });
+      const child = startChildProcess(CHILD, {
+        ...env,
+        CRASH_MODE: 'chaos',
+        CRASH_START_LIMIT: '50',
+      });
       await child.waitFor('OPENED');
       const delay = Math.floor(random() * 600);
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -136,7 +90,7 @@ describe('engine crash recovery (real child process, SIGKILL)', () => {
       (id) => !before.existing.includes(id),
     );
 
-    const final = startChild({ ...env, CRASH_MODE: 'final' });
+    const final = startChildProcess(CHILD, { ...env, CRASH_MODE: 'final' });
     await final.waitFor('DONE');
     expect((await final.exited).code, context).toBe(0);
 
