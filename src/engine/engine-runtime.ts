@@ -100,6 +100,7 @@ export class EngineRuntime {
       workflowTypes: this.registry.workflowTypes(),
       onCrashLoop: (host, error) => this.#crashLoop(host, error),
       stopTimers: () => this.timers.stop(),
+      serviceStatus: (id) => (id === 'store' && !this.storeHealth.writable ? 'faulty' : undefined),
     });
     this.storeHealth = createStoreHealth({
       clock: this.clock,

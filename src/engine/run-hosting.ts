@@ -67,6 +67,11 @@ export interface RunHostingOptions {
   readonly workflowTypes: readonly string[];
   /** A run crashed more often than its intensity allows: it is not restarted. */
   readonly onCrashLoop: (host: RunHost, error: unknown) => void;
+  /**
+   * A service node's status when the engine knows better than its actor
+   * (the store is `faulty` during a store fault); `undefined` otherwise.
+   */
+  readonly serviceStatus?: (id: string) => string | undefined;
   /** Called when the tree stops the timer service (engine shutdown). */
   readonly stopTimers: () => void;
 }
@@ -220,7 +225,7 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
       for (const event of pending) events.next(event);
     },
     tree() {
-      return toTreeNode(root.tree(), hosts);
+      return toTreeNode(root.tree(), hosts, options.serviceStatus);
     },
     counts() {
       return { hosted: hosts.size, stopping: stopped.size };
@@ -228,14 +233,18 @@ export function createRunHosting(options: RunHostingOptions): RunHosting {
   };
 }
 
-function toTreeNode(node: SupervisionNode, hosts: ReadonlyMap<string, RunHost>): TreeNode {
+function toTreeNode(
+  node: SupervisionNode,
+  hosts: ReadonlyMap<string, RunHost>,
+  serviceStatus: RunHostingOptions['serviceStatus'],
+): TreeNode {
   if (node.kind === 'supervisor') {
     return {
       id: node.id,
       kind: 'supervisor',
       status: node.status,
       restarts: node.restarts,
-      children: node.children.map((child) => toTreeNode(child, hosts)),
+      children: node.children.map((child) => toTreeNode(child, hosts, serviceStatus)),
     };
   }
   const host = hosts.get(node.id);
@@ -243,7 +252,7 @@ function toTreeNode(node: SupervisionNode, hosts: ReadonlyMap<string, RunHost>):
     return {
       id: node.id,
       kind: 'service',
-      status: node.status,
+      status: serviceStatus?.(node.id) ?? node.status,
       restarts: node.restarts,
       children: [],
     };

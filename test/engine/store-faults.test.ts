@@ -85,6 +85,8 @@ describe('store faults', () => {
         error: { code: 'STORE_WRITE_FAILED', cause: { code: fault } },
       });
       expect(disk().stats().failedCommits).toBeGreaterThan(0);
+      const storeNode = () => env.engine.tree().children.find((node) => node.id === 'store');
+      expect(storeNode()?.status).toBe('faulty');
       // Reads are served during the fault.
       const before = await snapshot(env.store);
       expect((await env.engine.describe('order-0')).status).toBe('running');
@@ -101,6 +103,7 @@ describe('store faults', () => {
       await env.skip('10s');
       const recovered = supervision.filter((e) => e.type === 'store-recovered');
       expect(recovered).toHaveLength(1);
+      expect(storeNode()?.status).toBe('running');
       expect(recovered[0]).toMatchObject({
         path: ['engine', 'store'],
         failedWrites: expect.any(Number),
