@@ -193,13 +193,14 @@ export class EngineRuntime {
     // Straight to the store, even during a fault: a start is refused at once
     // when the store still cannot write, and the first that succeeds ends
     // the fault.
+    const ticket = this.storeHealth.sent();
     try {
       await this.store.commit([{ workflowId, runId, expectedSeq: 0, events }]);
     } catch (error) {
       this.storeHealth.failed(error);
       throw error;
     }
-    this.storeHealth.succeeded();
+    this.storeHealth.succeeded(ticket);
     // The execution timeout's timer is committed here, not by the run's
     // recorder: arm it like the recorder arms the timers it commits.
     for (const event of events) {

@@ -28,7 +28,9 @@ export interface WriteGate {
   readonly writable: boolean;
   /** Resolves when this append may go out (recovery, or a probe). */
   admit(): Promise<void>;
-  succeeded(): void;
+  /** Takes a ticket for an append about to be sent. */
+  sent(): number;
+  succeeded(ticket: number): void;
   /** Returns true when the failure is a store fault. */
   failed(error: unknown): boolean;
 }
@@ -36,6 +38,7 @@ export interface WriteGate {
 const OPEN_GATE: WriteGate = {
   writable: true,
   admit: () => Promise.resolve(),
+  sent: () => 0,
   succeeded: () => undefined,
   failed: () => false,
 };
@@ -183,9 +186,10 @@ export class Recorder {
       expectedSeq: this.#durableHead,
       events,
     };
+    const ticket = this.#gate.sent();
     this.#inFlight = this.#store.commit(extra.length === 0 ? [append] : [append, ...extra]).then(
       () => {
-        this.#gate.succeeded();
+        this.#gate.succeeded(ticket);
         this.#inFlight = undefined;
         this.#durableHead = (events[events.length - 1] as HistoryEvent).seq;
         this.#settleWaiters();

@@ -42,8 +42,16 @@ export interface StoreHealth {
    * sequence conflict, bad input or a closed store is no fault of the store.
    */
   failed(error: unknown): boolean;
-  /** A write succeeded: the store is writable (again). */
-  succeeded(): void;
+  /**
+   * A write is about to go to the store: returns its ticket, to hand to
+   * {@link StoreHealth.succeeded} if it succeeds.
+   */
+  sent(): number;
+  /**
+   * A write succeeded: the store is writable (again) — unless the write was
+   * sent before the current fault began, which proves nothing about it.
+   */
+  succeeded(ticket: number): void;
   /**
    * Resolves when a held write may go to the store: at once while it is
    * writable; during a fault, when the store recovered or when a probe lets
@@ -99,6 +107,9 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
   let cause: unknown;
   let since = 0;
   let failedWrites = 0;
+  /** Writes sent so far, and how many had been sent when the fault began. */
+  let tickets = 0;
+  let faultTicket = 0;
   let delay = backoff.initialMs;
   let recoveredAt = Number.NEGATIVE_INFINITY;
   let probe: CancelTimer | undefined;
@@ -157,6 +168,7 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
         writable = false;
         cause = error;
         since = clock.now();
+        faultTicket = tickets;
         // An episode right after the last one goes on with the grown delay.
         if (clock.now() - recoveredAt > backoff.maxMs) delay = backoff.initialMs;
         report({ type: 'store-fault', error });
@@ -165,8 +177,12 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
       return true;
     },
 
-    succeeded() {
-      if (!writable && !closed) recover();
+    sent() {
+      return ++tickets;
+    },
+
+    succeeded(ticket) {
+      if (!writable && !closed && ticket > faultTicket) recover();
     },
 
     admit() {

@@ -100,6 +100,8 @@ describe('kill torture (real child process, SIGKILL, LevelStore)', () => {
     const acks: MutableAcks = { starts: [], signals: [], outcomes: [] };
     const env = { KT_STORE: storeDir, KT_JOURNAL: journal };
     let opened = 0;
+    let faults = 0;
+    let storeFaults = 0;
     let errors: string[] = [];
     const bundle = await bundleFixture(CHILD);
     onTestFinished(() => bundle.remove());
@@ -111,6 +113,8 @@ describe('kill torture (real child process, SIGKILL, LevelStore)', () => {
         KT_MODE: 'chaos',
         KT_LIFE: `L${kill}`,
         KT_SEED: String(SEED + kill),
+        // Every other life also has its disk fail now and then.
+        KT_FAULTS: kill % 2 === 1 ? '1' : '0',
       });
       // Most kills land while the engine works; some during its start and
       // recovery.
@@ -124,6 +128,8 @@ describe('kill torture (real child process, SIGKILL, LevelStore)', () => {
       const exit = await child.exited;
       expect(exit.signal, `${context}: ${child.stderr()}`).toBe('SIGKILL');
       if (child.lines.includes('OPENED')) opened++;
+      faults += child.lines.filter((line) => line.startsWith('FAULT')).length;
+      storeFaults += child.lines.filter((line) => line === 'store-fault').length;
       acknowledgedBy(child.lines, acks);
       errors = errors.concat(child.lines.filter((line) => line.startsWith('ERROR')));
       if (kill % PARENT_EVERY === PARENT_EVERY - 1) {
@@ -162,6 +168,7 @@ describe('kill torture (real child process, SIGKILL, LevelStore)', () => {
       const attempts = new Set(lines.map((line) => `${line.key}#${line.attempt}`));
       console.log(
         `kill torture: ${KILLS} kills (${opened} after open) in ${chaosMs} ms, ` +
+          `${faults} disk faults injected (${storeFaults} reported), ` +
           `${snapshot.runs.size} runs, ${events} events, ${acks.starts.length} acknowledged starts, ` +
           `${acks.signals.length} acknowledged signals, ${lines.length} activity attempts ` +
           `(${lines.length - attempts.size} run again after a kill), ` +

@@ -45,8 +45,8 @@ describe('store health', () => {
       expect.objectContaining({ code: 'STORE_WRITE_FAILED' }),
     );
     clock.advance(120);
-    health.succeeded();
-    health.succeeded();
+    health.succeeded(health.sent());
+    health.succeeded(health.sent());
     expect(health.writable).toBe(true);
     expect(reports.map((r) => r.type)).toEqual(['store-fault', 'store-recovered']);
     expect(reports[1]).toEqual({ type: 'store-recovered', downMs: 120, failedWrites: 2 });
@@ -72,7 +72,7 @@ describe('store health', () => {
     clock.advance(1); // the second probe, 100 ms after the first
     await tick();
     expect(writes[1]!.settled()).toBe('resolved');
-    health.succeeded(); // the probe write succeeded: everything held goes out
+    health.succeeded(health.sent()); // the probe write succeeded: everything held goes out
     await tick();
     expect(writes[2]!.settled()).toBe('resolved');
     expect(clock.nextDeadline()).toBeUndefined();
@@ -87,9 +87,20 @@ describe('store health', () => {
     const later = watch(health.admit());
     await tick();
     expect([late.settled(), later.settled()]).toEqual(['resolved', undefined]);
-    health.succeeded();
+    health.succeeded(health.sent());
     await tick();
     expect(later.settled()).toBe('resolved');
+  });
+
+  it('does not take a write sent before the fault for a recovery', async () => {
+    const { health, reports } = setup();
+    const early = health.sent();
+    health.failed(writeFailed());
+    health.succeeded(early);
+    expect(health.writable).toBe(false);
+    health.succeeded(health.sent());
+    expect(health.writable).toBe(true);
+    expect(reports.map((r) => r.type)).toEqual(['store-fault', 'store-recovered']);
   });
 
   it('caps the probe delay at 5 s', async () => {
