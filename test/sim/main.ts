@@ -71,7 +71,7 @@ if (options.json === true) {
   console.log(
     [
       `seeds simulated   ${totals.seeds} (${failed.length} failed) in ${seconds.toFixed(1)} s, ${options.steps} steps each`,
-      `crashes           ${totals.crashes} (unacknowledged commits kept ${totals.commitsKeptAtCrash}, lost ${totals.commitsLostAtCrash})`,
+      `crashes           ${totals.crashes} (unacknowledged commits kept ${totals.commitsKeptAtCrash}, lost ${totals.commitsLostAtCrash}); clean restarts ${totals.reopens}`,
       `runs              ${totals.runs} (${totals.ended} ended, ${totals.starts} started by the workload)`,
       `signals           ${totals.signalsSent} sent, ${totals.signalsAcked} acknowledged, ${totals.signalsLost} lost`,
       `outcomes          ${totals.outcomes} notices, ${totals.duplicatedOutcomes} duplicated`,

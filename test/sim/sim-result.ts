@@ -3,6 +3,8 @@ export interface SimStats {
   seeds: number;
   steps: number;
   crashes: number;
+  /** Clean restarts: `close()`, then a new engine on the same store. */
+  reopens: number;
   /** Runs in the final store. */
   runs: number;
   /** Runs that ended (one terminal event each). */
@@ -38,6 +40,7 @@ export function emptyStats(): SimStats {
     seeds: 0,
     steps: 0,
     crashes: 0,
+    reopens: 0,
     runs: 0,
     ended: 0,
     starts: 0,

@@ -69,6 +69,8 @@ class Simulation {
   /** sid -> the workflow id whose `signal()` call resolved. */
   readonly #acked = new Map<string, string>();
   #incarnation: Incarnation | undefined;
+  readonly #disk: { readonly write: number; readonly ack: number };
+  readonly #weights: Readonly<Record<ActionKind, number>>;
   #ackAll = false;
   #events = 0;
   #ids = 0;
@@ -86,6 +88,10 @@ class Simulation {
     const config = root.fork('config');
     this.#world = new SimWorld(seed, this.#clock);
     this.#defs = createSimDefinitions(this.#world);
+    // How the disk behaves and how often the process dies vary by seed: a
+    // slow disk leaves more commits in flight at a crash.
+    this.#disk = { write: config.pick([0.2, 0.7, 1]), ack: config.pick([0.15, 0.6, 1]) };
+    this.#weights = { ...ACTION_WEIGHTS, crash: config.pick([1, 3, 8]) };
     this.#model.onRejected = (appends, error) =>
       this.#trace.add(`store refused a commit to ${appends[0]?.workflowId}: ${codeOf(error)}`);
     this.#setup = {
@@ -111,7 +117,7 @@ class Simulation {
     try {
       this.#incarnation = await Incarnation.open(this.#setup);
       for (this.#step = 1; this.#step <= this.#steps && this.#problems.length === 0; this.#step++) {
-        await this.#act(this.#actions.weighted(ACTION_WEIGHTS));
+        await this.#act(this.#actions.weighted(this.#weights));
         await this.#pump(this.#actions.between(1, 12));
         await this.#checkStep();
       }
@@ -157,8 +163,8 @@ class Simulation {
       await nextTurn();
       if (this.#ackAll) this.#model.ack();
       else {
-        if (this.#acks.chance(0.7)) this.#model.write(this.#acks.between(1, 4));
-        if (this.#acks.chance(0.6)) this.#model.ack(this.#acks.between(1, 3));
+        if (this.#acks.chance(this.#disk.write)) this.#model.write(this.#acks.between(1, 4));
+        if (this.#acks.chance(this.#disk.ack)) this.#model.ack(this.#acks.between(1, 3));
       }
     }
   }
@@ -346,6 +352,8 @@ class Simulation {
         return this.#pump(this.#actions.between(10, 60));
       case 'crash':
         return this.#crash();
+      case 'reopen':
+        return this.#reopen();
     }
   }
 
@@ -384,6 +392,24 @@ class Simulation {
     this.#trace.add(`#${this.#step} crash kept ${kept} lost ${lost}`);
     const { problems } = await checkStore(this.#model.durableStore);
     for (const problem of problems) this.#problem(`after crash: ${problem}`);
+    this.#incarnation = await Incarnation.open(this.#setup);
+  }
+
+  /** A clean restart: `close()` lets in-flight appends flush, then a new engine opens. */
+  async #reopen(): Promise<void> {
+    const incarnation = this.#incarnation as Incarnation;
+    // Calls still in flight may fail with ENGINE_CLOSED: no longer checked.
+    this.#incarnation = undefined;
+    this.#stats.reopens++;
+    this.#trace.add(`#${this.#step} reopen`);
+    this.#ackAll = true;
+    try {
+      await incarnation.close((promise, what) => this.#drive(promise, what));
+      this.#model.ack();
+      await this.#model.closeIncarnation();
+    } finally {
+      this.#ackAll = false;
+    }
     this.#incarnation = await Incarnation.open(this.#setup);
   }
 

@@ -12,7 +12,8 @@ export type ActionKind =
   | 'terminate'
   | 'time'
   | 'idle'
-  | 'crash';
+  | 'crash'
+  | 'reopen';
 
 /** How often each action is drawn, relative to the others. */
 export const ACTION_WEIGHTS: Readonly<Record<ActionKind, number>> = {
@@ -25,6 +26,7 @@ export const ACTION_WEIGHTS: Readonly<Record<ActionKind, number>> = {
   time: 30,
   idle: 12,
   crash: 3,
+  reopen: 1,
 };
 
 /** How far a `time` action moves the clock. */
