@@ -1,14 +1,12 @@
+import { childList, getChild, removeChild, setChild } from './child-table.js';
 import type { CoreChild, CoreEffect, CoreReply, CoreState, Stamp } from './core-state.js';
 import type { SupervisionEvent } from './supervisor-events.js';
 
 /**
  * The scratch pad of one core step: the state so far and the effects
- * decided so far. Only `step` creates one, so mutating it keeps `step` pure.
- * The children array is copied on the first write of a step (copy-on-write),
- * so a step costs one copy at most, whatever it changes, and a state handed
- * out earlier (an XState snapshot) is never modified. An array rather than a
- * Map: copying 1,000 entries costs well under a microsecond against ~40 for
- * a Map, which outweighs the linear lookup by id.
+ * decided so far. Only `step` creates one, so changing it keeps `step` pure:
+ * the children table is immutable (see {@link ChildTable}), and a state
+ * handed out earlier (an XState snapshot) is never modified.
  * @example
  * ```ts
  * const d: Draft<string> = draft(state);
@@ -17,7 +15,6 @@ import type { SupervisionEvent } from './supervisor-events.js';
 export interface Draft<S> {
   state: CoreState<S>;
   readonly effects: CoreEffect<S>[];
-  owned: CoreChild<S>[] | undefined;
 }
 
 /**
@@ -29,29 +26,20 @@ export interface Draft<S> {
  * ```
  */
 export function draft<S>(state: CoreState<S>): Draft<S> {
-  return { state, effects: [], owned: undefined };
+  return { state, effects: [] };
 }
 
 /**
- * The children array of this step, writable.
+ * Adds a child at the end of the start order, or replaces the one with its id.
  *
  * @example
  * ```ts
- * writableChildren(d).push(child);
+ * putChild(d, child);
  * ```
  */
-export function writableChildren<S>(d: Draft<S>): CoreChild<S>[] {
-  if (d.owned === undefined) {
-    d.owned = d.state.children.slice();
-    d.state = { ...d.state, children: d.owned };
-  }
-  return d.owned;
+export function putChild<S>(d: Draft<S>, child: CoreChild<S>): void {
+  d.state = { ...d.state, children: setChild(d.state.children, child) };
 }
-
-const indexOf = <S>(children: readonly CoreChild<S>[], id: string): number => {
-  for (let i = 0; i < children.length; i++) if (children[i]?.id === id) return i;
-  return -1;
-};
 
 /**
  * The children's ids, in start order.
@@ -62,7 +50,7 @@ const indexOf = <S>(children: readonly CoreChild<S>[], id: string): number => {
  * ```
  */
 export function childIds<S>(d: Draft<S>): string[] {
-  return d.state.children.map((c) => c.id);
+  return childList(d.state.children).map((c) => c.id);
 }
 
 /**
@@ -74,7 +62,7 @@ export function childIds<S>(d: Draft<S>): string[] {
  * ```
  */
 export function childOf<S>(d: Draft<S>, id: string): CoreChild<S> | undefined {
-  return d.state.children[indexOf(d.state.children, id)];
+  return getChild(d.state.children, id);
 }
 
 /**
@@ -86,9 +74,8 @@ export function childOf<S>(d: Draft<S>, id: string): CoreChild<S> | undefined {
  * ```
  */
 export function patchChild<S>(d: Draft<S>, id: string, patch: Partial<CoreChild<S>>): void {
-  const at = indexOf(d.state.children, id);
-  const child = d.state.children[at];
-  if (child !== undefined) writableChildren(d)[at] = { ...child, ...patch };
+  const child = getChild(d.state.children, id);
+  if (child !== undefined) putChild(d, { ...child, ...patch });
 }
 
 /**
@@ -100,8 +87,8 @@ export function patchChild<S>(d: Draft<S>, id: string, patch: Partial<CoreChild<
  * ```
  */
 export function dropChild<S>(d: Draft<S>, id: string): void {
-  const at = indexOf(d.state.children, id);
-  if (at >= 0) writableChildren(d).splice(at, 1);
+  const children = removeChild(d.state.children, id);
+  if (children !== d.state.children) d.state = { ...d.state, children };
 }
 
 /**

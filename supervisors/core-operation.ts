@@ -1,3 +1,4 @@
+import { childList } from './child-table.js';
 import { backoffDelay } from './restart-backoff.js';
 import {
   childOf,
@@ -152,7 +153,7 @@ function complete<S>(d: Draft<S>, then: Continuation, stamp: Stamp): void {
 
 function restartNow<S>(d: Draft<S>, group: readonly string[], trigger: string, stamp: Stamp): void {
   const inGroup = new Set(group);
-  const members = d.state.children.filter((c) => inGroup.has(c.id));
+  const members = childList(d.state.children).filter((c) => inGroup.has(c.id));
   const recent = childOf(d, trigger)?.recent.length ?? 1;
   const delay = backoffDelay(d.state.config.backoff, Math.max(0, recent - 1), stamp.entropy);
   if (delay > 0) {

@@ -1,3 +1,5 @@
+import { emptyChildTable } from './child-table.js';
+import type { ChildTable } from './child-table.js';
 import { emptyQueue } from './event-queue.js';
 import type { EventQueue } from './event-queue.js';
 import type { SupervisorError } from './supervisor-error.js';
@@ -23,7 +25,7 @@ export type ChildStatus = 'running' | 'restarting' | 'stopping';
  *
  * @example
  * ```ts
- * const restarts = state.children.find((c: CoreChild<string>) => c.id === 'a')?.restarts;
+ * const restarts = getChild(state.children, 'a')?.restarts;
  * ```
  */
 export interface CoreChild<S> {
@@ -109,8 +111,8 @@ export interface Operation {
 export interface CoreState<S> {
   readonly config: CoreConfig;
   readonly phase: Phase;
-  /** In start order; dynamic children are appended. */
-  readonly children: readonly CoreChild<S>[];
+  /** By id; iterates in start order, dynamic children last. */
+  readonly children: ChildTable<CoreChild<S>>;
   /** Restart times inside the intensity window. */
   readonly restartLog: readonly number[];
   /** Restart operations performed since start. */
@@ -251,7 +253,7 @@ export function initialCoreState<S>(config: CoreConfig): CoreState<S> {
   return {
     config,
     phase: 'starting',
-    children: [],
+    children: emptyChildTable(),
     restartLog: [],
     restarts: 0,
     op: undefined,

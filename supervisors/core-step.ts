@@ -8,11 +8,12 @@ import {
   pathOf,
   reply,
   spawn,
-  writableChildren,
+  putChild,
   type Draft,
 } from './core-draft.js';
 import { isAwaited, settleAwaited, startOperation } from './core-operation.js';
 import type { CoreChild, CoreEffect, CoreEvent, CoreState, NewChild, Stamp } from './core-state.js';
+import { childList, emptyChildTable } from './child-table.js';
 import { emptyQueue, pushQueue, shiftQueue } from './event-queue.js';
 import { inWindow, recordRestart } from './restart-intensity.js';
 import { restartGroup } from './restart-strategy.js';
@@ -72,7 +73,7 @@ function dispatch<S>(d: Draft<S>, e: CoreEvent<S>): void {
       // A clock may call back a little early: whatever is not due yet gets
       // a timer of its own again, so no restart is ever lost.
       let later: number | undefined;
-      for (const child of d.state.children) {
+      for (const child of childList(d.state.children)) {
         if (child.status !== 'restarting' || child.restartAt === undefined) continue;
         if (child.restartAt <= e.now) spawn(d, child, e, true);
         else later = Math.min(later ?? child.restartAt, child.restartAt);
@@ -116,7 +117,7 @@ function addChild<S>(d: Draft<S>, child: NewChild<S>, stamp: Stamp): void {
     restartAt: undefined,
     lastError: undefined,
   };
-  writableChildren(d).push(record);
+  putChild(d, record);
   spawn(d, record, stamp, false);
 }
 
@@ -184,7 +185,7 @@ function afterEnd<S>(d: Draft<S>, e: CoreEvent<S>): void {
 function kill<S>(d: Draft<S>, e: Stamp): void {
   const { phase, op, deferred, children } = d.state;
   if (phase === 'stopped' || phase === 'escalated') return;
-  for (const child of [...children].reverse()) {
+  for (const child of [...childList(children)].reverse()) {
     if (child.status !== 'restarting') {
       d.effects.push({ type: 'kill', id: child.id, incarnation: child.incarnation });
     }
@@ -197,8 +198,13 @@ function kill<S>(d: Draft<S>, e: Stamp): void {
     });
   }
   const pending = op?.then.kind === 'shutdown' ? op.then.requestIds : [];
-  d.state = { ...d.state, phase: 'stopped', children: [], op: undefined, deferred: emptyQueue() };
-  d.owned = undefined;
+  d.state = {
+    ...d.state,
+    phase: 'stopped',
+    children: emptyChildTable(),
+    op: undefined,
+    deferred: emptyQueue(),
+  };
   for (const id of pending) reply(d, id, { ok: true, childId: undefined });
   if (op?.then.kind === 'remove') reply(d, op.then.requestId, { ok: true, childId: undefined });
   for (const event of deferred) afterEnd(d, event);

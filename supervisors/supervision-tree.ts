@@ -1,3 +1,4 @@
+import { childList } from './child-table.js';
 import type { AnyActorRef } from 'xstate';
 import type { ChildStatus } from './core-state.js';
 import type { SupervisorSnapshot, SupervisorState } from './supervisor-logic.js';
@@ -116,7 +117,7 @@ function node(
   const snapshot = ref.getSnapshot() as SupervisorSnapshot;
   const state: SupervisorState = snapshot.context;
   const path = runtimeOf(ref)?.path ?? fallbackPath ?? state.config.path;
-  const children = state.children.map((child): SupervisionNode => {
+  const children = childList(state.children).map((child): SupervisionNode => {
     const childPath = [...path, child.id];
     const nested = child.spec.kind === 'supervisor' ? childRef(ref, child.id) : undefined;
     if (nested !== undefined && child.status === 'running') return node(nested, child, childPath);
