@@ -86,7 +86,8 @@ export function isStoreFault(error: unknown): boolean {
 }
 
 /**
- * Creates the engine's view of store health (docs/reliability.md).
+ * Creates the engine's view of store health (docs/recovery.md, "When the disk
+ * fails").
  *
  * A fault episode begins with the first `STORE_WRITE_FAILED` and is reported
  * once (`store-fault`). While it lasts, writes wait in {@link StoreHealth.admit}.
