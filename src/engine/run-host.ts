@@ -172,11 +172,14 @@ export class RunHost implements RunActorHost {
   }
 
   /**
-   * Resolves once the ledger was built from history (at once, but for a run
-   * woken a moment ago), or the load that was to build it stopped.
+   * Resolves once the ledger was built from history, or the load that was
+   * to build it stopped; `undefined` when it is built already. Callers await
+   * only a promise: once the ledger is built they must go on in the same
+   * turn, or a timer or completion handled meanwhile would come between
+   * (an execution timeout that fired was recorded cancelled instead).
    */
-  async #ledgerBuilt(): Promise<void> {
-    if (!this.#ledgerReady) await this.loaded();
+  #ledgerBuilt(): Promise<void> | undefined {
+    return this.#ledgerReady ? undefined : this.loaded();
   }
 
   /**
@@ -345,7 +348,8 @@ export class RunHost implements RunActorHost {
     while (this.recorder.failed && this.phase === 'loading') await this.loaded();
     // A repeated cancellation records nothing: ask a ledger that knows.
     if (body.type === 'WorkflowCancelRequested') {
-      await this.#ledgerBuilt();
+      const building = this.#ledgerBuilt();
+      if (building !== undefined) await building;
       const requested = this.ledger.cancelRequested;
       if (requested !== undefined) return requested;
     }
@@ -375,8 +379,11 @@ export class RunHost implements RunActorHost {
     // fault. A timeout or a crash loop is the run's own and waits its turn.
     if (body.type === 'WorkflowTerminated') this.#core.storeHealth.assertWritable();
     // The closing events cancel what the ledger holds open: it must be built.
-    await this.#ledgerBuilt();
-    if (this.#endingOrEnded()) return;
+    const building = this.#ledgerBuilt();
+    if (building !== undefined) {
+      await building;
+      if (this.#endingOrEnded()) return;
+    }
     this.#setPhase('ending');
     this.#execution?.crash(new AionError(ErrorCode.WORKFLOW_TERMINATED, 'run ended'));
     this.#core.stopRunActor(this.workflowId, this.runId);
