@@ -41,6 +41,8 @@ export interface RecoveredActivities {
 export class RunActivities {
   readonly #port: RunActivitiesPort;
   #running = 0;
+  /** Attempts waiting for the events before their scheduling to be durable. */
+  #starting = 0;
   /** Attempts the code scheduled live while recovered ones wait to restart. */
   #deferred: OutstandingActivity[] | undefined;
 
@@ -48,9 +50,19 @@ export class RunActivities {
     this.#port = port;
   }
 
-  /** Attempts running now (a run with one is not quiescent). */
+  /** Attempts running now. */
   get attemptsRunning(): number {
     return this.#running;
+  }
+
+  /**
+   * True while an attempt runs or is about to start: a run with one is not
+   * quiescent. An attempt whose start waits for durability is counted too:
+   * suspended in that moment, the run would send the start to a stopped
+   * actor and wait, its activity pending, for a wake-up that never comes.
+   */
+  get busy(): boolean {
+    return this.#running > 0 || this.#starting > 0;
   }
 
   /**
@@ -150,13 +162,17 @@ export class RunActivities {
       this.start(activity);
       return;
     }
+    this.#starting++;
     recorder.durable(seq).then(
       () => {
+        this.#starting--;
         if (this.#port.ledger().activities.get(activity.activityId) === activity) {
           this.start(activity);
         }
       },
-      () => undefined,
+      () => {
+        this.#starting--;
+      },
     );
   }
 }

@@ -123,7 +123,7 @@ export class RunHost implements RunActorHost {
     return (
       !this.#detached &&
       this.phase === 'running' &&
-      this.#activities.attemptsRunning === 0 &&
+      !this.#activities.busy &&
       this.recorder.head === this.recorder.durableHead &&
       execution !== undefined &&
       !execution.settled &&

@@ -119,6 +119,11 @@ export class DurabilityModel {
     return this.#queue.length;
   }
 
+  /** The commits taken and not yet acknowledged, oldest first (for tests). */
+  peek(): ReadonlyArray<readonly RunAppend[]> {
+    return this.#queue.map((entry) => entry.appends);
+  }
+
   /** Commits taken and not yet written. */
   get queued(): number {
     return this.#queue.filter((entry) => !entry.written).length;

@@ -46,6 +46,11 @@ const FOUND: ReadonlyArray<{ seed: number; steps: number; bug: string }> = [
   },
   { seed: 97, steps: 60, bug: 'recovery left runs with work to do suspended past maxResidentRuns' },
   {
+    seed: 450,
+    steps: 60,
+    bug: 'a run suspended before its activity attempt started waited forever',
+  },
+  {
     seed: 586,
     steps: 60,
     bug: 'signalWithStart on an ending run rejected instead of starting one',
