@@ -393,6 +393,9 @@ export class RunHost implements RunActorHost {
   // ---- ending ----
 
   async #finish(outcome: ExecutionOutcome): Promise<void> {
+    // Ended from outside (termination, timeout) between the code's end and
+    // here: that end is the run's one terminal event.
+    if (this.#endingOrEnded()) return;
     this.#setPhase('ending');
     let extra: RunAppend | undefined;
     let body: EventBody;
