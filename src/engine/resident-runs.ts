@@ -35,6 +35,12 @@ export class ResidentRuns {
   readonly #hosts = new Map<string, RunHost>();
   readonly #blocked = new Map<string, Error>();
   readonly #waking = new Map<string, Promise<RunHost | undefined>>();
+  /**
+   * Runs {@link wake} handed out this turn. Their callers use them a few
+   * microtasks later (record a signal, a child's outcome, a due timer): a
+   * run suspended in between would refuse what it was woken for.
+   */
+  readonly #handedOut = new Set<string>();
   readonly #residency: Residency;
 
   constructor(options: ResidentRunsOptions) {
@@ -43,7 +49,7 @@ export class ResidentRuns {
       clock: options.clock,
       idleTimeoutMs: options.idleTimeoutMs,
       maxResidentRuns: options.maxResidentRuns,
-      canSuspend: (k) => this.#hosts.get(k)?.quiescent ?? false,
+      canSuspend: (k) => !this.#handedOut.has(k) && (this.#hosts.get(k)?.quiescent ?? false),
       suspend: (k) => this.#suspend(k),
     });
   }
@@ -158,7 +164,7 @@ export class ResidentRuns {
   wake(workflowId: string, runId: string): Promise<RunHost | undefined> {
     const k = key(workflowId, runId);
     const resident = this.#hosts.get(k);
-    if (resident !== undefined) return Promise.resolve(resident);
+    if (resident !== undefined) return Promise.resolve(this.#handOut(k, resident));
     const pending = this.#waking.get(k);
     if (pending !== undefined) return pending;
     // A blocked run stays where it is: no store read, nothing to host.
@@ -170,13 +176,20 @@ export class ResidentRuns {
           throw error;
         });
         if (run?.status !== 'running' || this.#blocked.has(k)) return undefined;
-        return this.#hosts.get(k) ?? this.adopt(run);
+        const host = this.#hosts.get(k) ?? this.adopt(run);
+        return host === undefined ? undefined : this.#handOut(k, host);
       } finally {
         this.#waking.delete(k);
       }
     })();
     this.#waking.set(k, waking);
     return waking;
+  }
+
+  #handOut(k: string, host: RunHost): RunHost {
+    if (this.#handedOut.size === 0) setImmediate(() => this.#handedOut.clear());
+    this.#handedOut.add(k);
+    return host;
   }
 
   /** The run did something: it is the most recently active. */

@@ -50,6 +50,10 @@ const FOUND: ReadonlyArray<{ seed: number; steps: number; bug: string }> = [
     steps: 60,
     bug: 'a run suspended before its activity attempt started waited forever',
   },
+  { seed: 4170, steps: 60, bug: 'a termination as the code ended recorded two terminal events' },
+  { seed: 113, steps: 60, bug: 'a woken run was suspended before its caller used it' },
+  { seed: 370, steps: 60, bug: 'a woken run was suspended before its caller used it' },
+  { seed: 4803, steps: 60, bug: 'a woken parent was suspended before it took its child outcome' },
   {
     seed: 586,
     steps: 60,

@@ -463,5 +463,9 @@ class Simulation {
 
 /** The `code` of an AionError, or a marker for anything else. */
 function codeOf(error: unknown): string {
-  return error instanceof AionError ? error.code : `not an AionError (${String(error)})`;
+  if (!(error instanceof AionError)) return `not an AionError (${String(error)})`;
+  // A run suspended under a caller that had just woken it is still running:
+  // refusing the call then is no "not running".
+  if (error.message === 'the run was suspended') return `${error.code} (suspended)`;
+  return error.code;
 }
