@@ -64,7 +64,7 @@ async function run(options: BenchOptions): Promise<BenchRow[]> {
         case: `reopen after SIGKILL: ${inFlight} runs completed`,
         value: Number(allS.toFixed(2)),
         unit: 's',
-        note: "includes what is left of each run's 3 s sleep",
+        note: "includes what is left of each run's 15 s sleep",
       },
     ];
   } finally {
