@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { reportError } from './cli-error.js';
+import { ErrorCode } from '../index.js';
+import { CliError, reportError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import type { CliState, CommandDeps } from './command-context.js';
 import { registerBench } from './commands/bench-command.js';
@@ -17,7 +18,7 @@ import { ExitCode } from './exit-codes.js';
  * through `io`, and no `process.exit` (errors are thrown to
  * {@link runCli}).
  */
-export function createProgram(io: CliIo, state: CliState): Command {
+export function createProgram(io: CliIo, state: CliState, json = false): Command {
   const program = new Command('aion')
     .description('operate aion-ts durable workflows: run, inspect, signal, replay, watch, check')
     .option('-s, --store <path>', 'the store directory', './.aion')
@@ -26,7 +27,8 @@ export function createProgram(io: CliIo, state: CliState): Command {
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
-      writeErr: (text) => void io.stderr.write(text),
+      // With --json, stderr carries one JSON error line: runCli writes it.
+      writeErr: (text) => void (json ? undefined : io.stderr.write(text)),
     })
     .showHelpAfterError('(see --help)')
     .exitOverride();
@@ -53,17 +55,22 @@ export function createProgram(io: CliIo, state: CliState): Command {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const state: CliState = { exitCode: ExitCode.OK };
-  const program = createProgram(io, state);
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  const program = createProgram(io, state, json);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; every parse error is a usage error.
-      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      // Help and version exit 0; every parse error is a usage error,
+      // printed by commander, or as the JSON error line with --json.
+      if (error.exitCode === 0) return ExitCode.OK;
+      if (!json) return ExitCode.USAGE;
+      const message = error.message.replace(/^error: /, '');
+      const usage = new CliError(ErrorCode.INVALID_ARGUMENT, message, undefined, ExitCode.USAGE);
+      return reportError(usage, io, { json, verbose });
     }
-    const json = argv.includes('--json');
-    const verbose = argv.includes('--verbose');
     return reportError(error, io, { json, verbose });
   }
 }

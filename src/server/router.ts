@@ -67,8 +67,10 @@ export function createRouter(
       const same = parts.every((part, i) => {
         const value = actual[i] as string;
         if (part.startsWith(':')) {
+          // An empty id (`/api/runs//signal`) is a bad id, for the engine to
+          // refuse with INVALID_ARGUMENT, not an unknown endpoint.
           params[part.slice(1)] = value;
-          return value.length > 0;
+          return true;
         }
         return part === value;
       });

@@ -59,6 +59,14 @@ export function createSseHub(heartbeatMs: number): SseHub {
   };
 }
 
+/** The stream of a HEAD request: already over, so whatever is piped to it unsubscribes at once. */
+const ENDED_STREAM: SseStream = {
+  closed: true,
+  send: () => undefined,
+  end: () => undefined,
+  onClose: (fn) => fn(),
+};
+
 function openStream(res: ServerResponse, heartbeatMs: number): SseStream {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -67,6 +75,13 @@ function openStream(res: ServerResponse, heartbeatMs: number): SseStream {
     'x-accel-buffering': 'no',
     'x-content-type-options': 'nosniff',
   });
+  // A HEAD request gets the head and no stream: Node sends no body for it,
+  // so its head would wait for an end that never comes, and the stream
+  // would hold its subscription until the client gave up.
+  if (res.req.method === 'HEAD') {
+    res.end();
+    return ENDED_STREAM;
+  }
   res.write('retry: 2000\n\n');
   const closers: (() => void)[] = [];
   let closed = false;

@@ -37,6 +37,22 @@ export interface AionServer {
 
 const find = createRouter([...runRoutes, ...streamRoutes]);
 
+/**
+ * The URL of a request, read as a path on this server whatever it looks
+ * like: `new URL('//x', base)` would take `x` for a host name (and throw for
+ * `//`), so the target is appended to the origin instead of resolved.
+ *
+ * @throws HttpError 400 when it still does not parse.
+ */
+function requestUrl(target: string | undefined): URL {
+  const path = target ?? '/';
+  try {
+    return new URL(`http://localhost${path.startsWith('/') ? '' : '/'}${path}`);
+  } catch {
+    throw new HttpError(400, 'INVALID_ARGUMENT', 'the request target is not a path');
+  }
+}
+
 /** Routes one request; every failure becomes a JSON error answer. */
 async function handle(
   engine: Engine,
@@ -47,17 +63,18 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   try {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
     if (url.pathname === '/') {
       serveDashboard(req, res, url, policy);
       return;
     }
+    // Every request needs the token (header or dashboard cookie), the
+    // favicon a browser asks for on its own included.
+    authenticate(req, policy);
     if (url.pathname === '/favicon.ico') {
-      // Browsers ask for it on their own; answer before auth, with nothing.
       res.writeHead(204).end();
       return;
     }
-    authenticate(req, policy);
     const match = find(req.method ?? 'GET', url.pathname);
     if (match === undefined) throw new HttpError(404, 'NOT_FOUND', `no endpoint ${url.pathname}`);
     const ctx: RequestContext = {

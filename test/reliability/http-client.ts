@@ -14,7 +14,7 @@ export interface RawRequest {
   /** Sent with a content-length, or in chunks when `chunked`. */
   readonly body?: string | Buffer;
   readonly chunked?: boolean;
-  /** Stop reading after the head (for streams); @default false */
+  /** Stop reading after the head; SSE streams always stop there. @default false */
   readonly headOnly?: boolean;
 }
 
@@ -52,7 +52,9 @@ export function rawRequest(server: AionServer, req: RawRequest): Promise<RawResp
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         };
-        if (req.headOnly === true) {
+        // A stream never ends on its own: its head is the answer.
+        const stream = String(res.headers['content-type'] ?? '').startsWith('text/event-stream');
+        if (req.headOnly === true || stream) {
           res.destroy();
           done();
           return;
@@ -63,6 +65,11 @@ export function rawRequest(server: AionServer, req: RawRequest): Promise<RawResp
       },
     );
     out.on('error', () => resolve({ status: 0, headers: {}, text: '', json: undefined }));
+    // A server that never answers is a failure to report, not a test that hangs.
+    out.setTimeout(10_000, () => {
+      out.destroy();
+      resolve({ status: 0, headers: {}, text: 'no answer within 10 s', json: undefined });
+    });
     if (req.body !== undefined && req.chunked === true) {
       const body = Buffer.from(req.body);
       for (let at = 0; at < body.length; at += 64 * 1024)
@@ -74,6 +81,28 @@ export function rawRequest(server: AionServer, req: RawRequest): Promise<RawResp
   });
 }
 
+/**
+ * Every endpoint of the API (docs/operations.md) with a body that would be
+ * valid against the catalog engine (runs `waiting`, `done`).
+ */
+export const API_ROUTES: ReadonlyArray<readonly [string, string, unknown?]> = [
+  ['GET', '/api/info'],
+  ['GET', '/api/tree'],
+  ['GET', '/api/counts'],
+  ['GET', '/api/runs'],
+  ['POST', '/api/runs', { workflowType: 'quick', workflowId: 'fresh' }],
+  ['GET', '/api/runs/waiting'],
+  ['GET', '/api/runs/waiting/history'],
+  ['POST', '/api/runs/waiting/signal', { name: 'go', payload: 1 }],
+  ['POST', '/api/runs/fresh/signal-with-start', { workflowType: 'waiter', name: 'go' }],
+  ['POST', '/api/runs/waiting/query', { name: 'state' }],
+  ['POST', '/api/runs/waiting/cancel', {}],
+  ['POST', '/api/runs/waiting/terminate', {}],
+  ['GET', '/api/events'],
+  ['GET', '/api/outcomes'],
+  ['GET', '/api/supervision'],
+  ['GET', '/api/runs/waiting/events'],
+];
 /** The bearer header of a server. */
 export function bearer(server: AionServer): Record<string, string> {
   return { authorization: `Bearer ${server.token}` };

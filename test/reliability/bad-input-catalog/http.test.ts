@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { bearer, rawRequest, serveMemory } from '../http-client.js';
+import { API_ROUTES as ROUTES, bearer, rawRequest, serveMemory } from '../http-client.js';
 import type { RawRequest, ServedMemory } from '../http-client.js';
 import { describeCatalog, tablesOf } from './catalog.js';
 import type { CatalogCase } from './catalog.js';
@@ -20,25 +20,6 @@ type Row = CatalogCase<ServedMemory, HttpRefusal>;
 /** Largest request body of the catalog's server. */
 const MAX_BODY_BYTES = 8 * 1024;
 
-/** Every endpoint, with a body that would be valid. */
-export const ROUTES: ReadonlyArray<readonly [string, string, unknown?]> = [
-  ['GET', '/api/info'],
-  ['GET', '/api/tree'],
-  ['GET', '/api/counts'],
-  ['GET', '/api/runs'],
-  ['POST', '/api/runs', { workflowType: 'quick', workflowId: 'fresh' }],
-  ['GET', '/api/runs/waiting'],
-  ['GET', '/api/runs/waiting/history'],
-  ['POST', '/api/runs/waiting/signal', { name: 'go', payload: 1 }],
-  ['POST', '/api/runs/fresh/signal-with-start', { workflowType: 'waiter', name: 'go' }],
-  ['POST', '/api/runs/waiting/query', { name: 'state' }],
-  ['POST', '/api/runs/waiting/cancel', {}],
-  ['POST', '/api/runs/waiting/terminate', {}],
-  ['GET', '/api/events'],
-  ['GET', '/api/outcomes'],
-  ['GET', '/api/supervision'],
-  ['GET', '/api/runs/waiting/events'],
-];
 const POST_ROUTES = ROUTES.filter(([method]) => method === 'POST').map(([, path]) => path);
 
 const json = (body: unknown): string => JSON.stringify(body);
@@ -290,6 +271,9 @@ const pathCases: Row[] = [
       NOT_FOUND,
     ),
   ]),
+  row('a describe of an empty id', { path: '/api/runs/' }, INVALID),
+  post('a signal to an empty id', '/api/runs//signal', json({ name: 'go' }), INVALID),
+  row('the events of an empty id', { path: '/api/runs//events' }, INVALID),
   row('a describe of an unknown run', { path: '/api/runs/nobody' }, NOT_FOUND),
   row('a history of an unknown run', { path: '/api/runs/nobody/history' }, NOT_FOUND),
   row('the events of an unknown run', { path: '/api/runs/nobody/events' }, NOT_FOUND),
@@ -327,7 +311,8 @@ const routingCases: Row[] = [
     '/api/runs/waiting/nope',
     '/api/runs/waiting/history/extra',
     '/index.html',
-    '/api/runs//signal',
+    '//',
+    '//evil.example/api/runs',
   ].map((path) => row(`an unknown path ${path}`, { path }, refusal(404, 'NOT_FOUND'))),
   ...(
     [

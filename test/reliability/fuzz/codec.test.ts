@@ -284,7 +284,8 @@ const mutatedEncoding = fc
     return Uint8Array.from(bytes);
   });
 
-describe('payload codec fuzzing', () => {
+// Long modes (FUZZ_RUNS) outlast vitest's default timeout.
+describe('payload codec fuzzing', { timeout: 600_000 }, () => {
   it('round-trips every storable value it accepts', () => {
     fc.assert(
       fc.property(value, (v) => {
