@@ -623,7 +623,14 @@ export class RunHost implements RunActorHost {
     return commandRecorder({
       core: this.#core,
       ledger: () => this.ledger,
-      isCurrent: () => !this.#detached && this.#execution !== undefined && !this.#execution.settled,
+      // Closing, the engine records nothing more: the code's commands are
+      // ignored (a reopened engine replays to them), not thrown into the
+      // code, or into a delivery that no one awaits.
+      isCurrent: () =>
+        !this.#detached &&
+        !this.#core.isClosing() &&
+        this.#execution !== undefined &&
+        !this.#execution.settled,
       record: (body, extra) => this.#record(body, extra),
       activityScheduled: (activity, seq) => this.#activities.scheduled(activity, seq),
       startChild: (command, current) => this.#startChild(command, current),

@@ -54,6 +54,7 @@ const FOUND: ReadonlyArray<{ seed: number; steps: number; bug: string }> = [
   { seed: 113, steps: 60, bug: 'a woken run was suspended before its caller used it' },
   { seed: 370, steps: 60, bug: 'a woken run was suspended before its caller used it' },
   { seed: 4803, steps: 60, bug: 'a woken parent was suspended before it took its child outcome' },
+  { seed: 30159, steps: 200, bug: 'closing during a replay threw ENGINE_CLOSED, unhandled' },
   {
     seed: 586,
     steps: 60,

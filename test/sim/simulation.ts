@@ -114,6 +114,20 @@ class Simulation {
   }
 
   async run(): Promise<SimResult> {
+    // A rejection nobody handles would crash a real process: a problem too.
+    const unhandled = (reason: unknown): void =>
+      this.#problem(
+        `unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+      );
+    process.on('unhandledRejection', unhandled);
+    try {
+      return await this.#run();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  }
+
+  async #run(): Promise<SimResult> {
     try {
       this.#incarnation = await Incarnation.open(this.#setup);
       for (this.#step = 1; this.#step <= this.#steps && this.#problems.length === 0; this.#step++) {
