@@ -3,6 +3,7 @@ import type { HistoryEvent, TerminalEventType } from '../core/index.js';
 import { RunExecution, describeShape, startedEventOf } from '../run/index.js';
 import type { CommandShape, ExecutionHost, ExecutionOutcome } from '../run/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
+import { resolveActivityOptions } from '../activities/index.js';
 
 /**
  * How the replayed code ended. `open` means it had not ended when history
@@ -59,6 +60,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * its name must be the recorded `workflowType`.
  * @param history a run's events in seq order, beginning with `WorkflowStarted`
  * (e.g. from `engine.history()`, or parsed back from JSON).
+ * @param options `maxPayloadBytes`: the engine's, so that a command it refused
+ * for its size (which the code may have caught) is refused here too.
+ * Activity options are checked as the engine checks them; whether a type is
+ * registered is not known here, so a run whose code caught
+ * `UNKNOWN_ACTIVITY_TYPE` or `UNKNOWN_WORKFLOW_TYPE` does not replay.
  * @returns `{ ok: true, outcome }`, or `{ ok: false, error }` with a
  * `NONDETERMINISM` error whose `details` hold `seq`, `recorded` and `found`.
  * @throws InvalidArgumentError for a malformed history or a workflow type
@@ -73,6 +79,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function replayHistory(
   definition: WorkflowDefinition,
   history: readonly HistoryEvent[],
+  options: { readonly maxPayloadBytes?: number } = {},
 ): Promise<ReplayResult> {
   if (definition?.kind !== 'workflow') {
     throw new InvalidArgumentError('replayHistory needs a workflow definition');
@@ -96,6 +103,7 @@ export async function replayHistory(
     definition,
     history,
     host: recordingHost(last.recordedAt, nextCommands),
+    ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
   });
   let outcome: ExecutionOutcome | undefined;
   let crash: { error: unknown } | undefined;
@@ -169,6 +177,8 @@ function recordingHost(now: number, commands: CommandShape[]): ExecutionHost {
   return {
     now: () => now,
     yieldToMicrotasks: nextTurn,
+    // Refused as the engine refuses it, so a caught refusal replays the same.
+    checkActivity: (def, options) => void resolveActivityOptions(def.options, options),
     scheduleActivity: (command) =>
       commands.push({ kind: 'activity', ordinal: command.activityId, name: command.def.name }),
     startTimer: (command) =>

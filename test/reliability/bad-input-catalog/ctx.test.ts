@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AionError, defineActivity, defineWorkflow } from '../../../src/index.js';
+import { AionError, defineActivity, defineWorkflow, replayHistory } from '../../../src/index.js';
 import type {
   ActivityOptions,
   ChildOptions,
@@ -290,6 +290,12 @@ async function probe(index: number): Promise<{ env: TestEnvironment; settlement:
     'waiting',
   ]);
   expect((await env.engine.history('waiting')).map((e) => e.type)).toEqual(['WorkflowStarted']);
+  // `aion replay` agrees, but for refusals that need the engine's registry.
+  const code = (cases[index] as Row).refusal.code;
+  if (code !== 'UNKNOWN_ACTIVITY_TYPE' && code !== 'UNKNOWN_WORKFLOW_TYPE') {
+    const replay = await replayHistory(prober, history, { maxPayloadBytes: MAX_PAYLOAD_BYTES });
+    expect(replay.ok, replay.ok ? '' : replay.error.message).toBe(true);
+  }
   return { env, settlement };
 }
 
