@@ -5,7 +5,6 @@ import type {
   AttemptOutput,
   AttemptRun,
   AttemptSpawn,
-  ChildCommand,
   ExecutionHost,
   ExecutionOutcome,
   RunActorEvent,
@@ -15,9 +14,8 @@ import type { RunAppend, TimerEntry } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
 import type { EngineCore } from './engine-core.js';
 import { terminalBody } from './outcome-events.js';
-import { childOutcomeBody } from './run-events.js';
 import { RunActivities } from './run-activities.js';
-import { findChild, planChildStart } from './run-children.js';
+import { RunChildren } from './run-children.js';
 import { cancelActivityBodies, closingBodies, nextRunAppend } from './run-ending.js';
 import { commandRecorder } from './command-recorder.js';
 import { Recorder } from './recorder.js';
@@ -60,7 +58,7 @@ export class RunHost implements RunActorHost {
   #initialHistory: HistoryEvent[] | undefined;
   #waitingDeliveries: HistoryEvent[] = [];
   #dueWhileLoading: TimerEntry[] = [];
-  #childEndsWhileLoading: Array<{ childWorkflowId: string; terminal: HistoryEvent }> = [];
+  readonly #children: RunChildren;
   #ended = false;
   readonly #activities: RunActivities;
   #detached = false;
@@ -106,6 +104,19 @@ export class RunHost implements RunActorHost {
       running: () => this.phase === 'running',
       // A failed recorder takes nothing until the run is rebuilt.
       ended: () => this.#ended || this.recorder.failed,
+    });
+    this.#children = new RunChildren({
+      core,
+      ref: { workflowId: ref.workflowId, runId: ref.runId },
+      recorder: this.recorder,
+      ledger: () => this.ledger,
+      record: (body, extra) => this.#record(body, extra),
+      outcomeTiming: () => {
+        if (this.#ended || this.phase === 'ending') return 'never';
+        // Decided once the ledger is rebuilt: replay may already hold it.
+        const loading = this.phase === 'loading' || this.phase === 'blocked';
+        return loading || this.recorder.failed ? 'later' : 'now';
+      },
     });
   }
 
@@ -245,12 +256,9 @@ export class RunHost implements RunActorHost {
       this.#setPhase('running');
       report('running');
       this.#activities.resume(recovered);
-      if (this.ledger.cancelRequested !== undefined) this.#cancelChildren();
+      if (this.ledger.cancelRequested !== undefined) this.#children.cancelAll();
       for (const entry of due) this.timerDue(entry);
-      for (const { childWorkflowId, terminal } of this.#childEndsWhileLoading.splice(0)) {
-        this.childEnded(childWorkflowId, terminal);
-      }
-      this.#reconcileChildren();
+      this.#children.resume();
       if (this.parent !== undefined) this.#core.adoptOrphan(this);
     }
     this.#activities.recovered();
@@ -443,49 +451,9 @@ export class RunHost implements RunActorHost {
     await this.recorder.durable(terminal.seq);
   }
 
-  /** Starts a child (see {@link planChildStart}); returns its run id. */
-  #startChild(command: ChildCommand, current: boolean): string {
-    const start = planChildStart(
-      this.#core,
-      { workflowId: this.workflowId, runId: this.runId },
-      command,
-      current,
-    );
-    for (const { body, extra } of start.records) this.#record(body, extra);
-    return start.runId;
-  }
-
-  /**
-   * A child of this run ended (its terminal event is durable): record the
-   * outcome here, which delivers it to the awaiting code.
-   */
+  /** A child of this run ended (its terminal event is durable): record its outcome. */
   childEnded(childWorkflowId: string, terminal: HistoryEvent): void {
-    if (this.#ended || this.phase === 'ending') return;
-    if (this.phase === 'loading' || this.phase === 'blocked' || this.recorder.failed) {
-      // Decided once the ledger is rebuilt: replay may already hold it.
-      this.#childEndsWhileLoading.push({ childWorkflowId, terminal });
-      return;
-    }
-    const child = findChild(this.ledger, childWorkflowId);
-    if (child === undefined) return;
-    const body = childOutcomeBody(child.childOrdinal, childWorkflowId, terminal);
-    if (body !== undefined) this.#record(body);
-  }
-
-  /**
-   * A child may have ended while this run was not resident (or between the
-   * child's terminal batch and the parent's record, if the process died):
-   * ask the store about every child still awaited.
-   */
-  #reconcileChildren(): void {
-    for (const child of [...this.ledger.children.values()]) {
-      this.#core
-        .childOutcome(child.childWorkflowId, child.childRunId)
-        .then((terminal) => {
-          if (terminal !== undefined) this.childEnded(child.childWorkflowId, terminal);
-        })
-        .catch(() => undefined);
-    }
+    this.#children.ended(childWorkflowId, terminal);
   }
 
   /**
@@ -536,7 +504,7 @@ export class RunHost implements RunActorHost {
     // The activities it cancels are those the delivery above rejected (see
     // #cancelActivities), recorded in the same append when delivered at once.
     if (event.type === 'WorkflowCancelRequested' && this.phase === 'running') {
-      this.#cancelChildren();
+      this.#children.cancelAll();
     }
     return event;
   }
@@ -589,22 +557,6 @@ export class RunHost implements RunActorHost {
     }
   }
 
-  /**
-   * Children are cancelled once the request is durable (an effect may not
-   * rest on what a crash could take back), and again after a recovery
-   * (cancelling a child twice is harmless).
-   */
-  #cancelChildren(): void {
-    const children = [...this.ledger.children.values()];
-    if (children.length === 0) return;
-    this.recorder.durable().then(
-      () => {
-        for (const child of children) this.#core.cancelChild(child.childWorkflowId);
-      },
-      () => undefined,
-    );
-  }
-
   #deliver(event: HistoryEvent): void {
     // The execution queues deliveries that arrive during its replay and
     // hands them over in order once history is exhausted.
@@ -633,7 +585,7 @@ export class RunHost implements RunActorHost {
         !this.#execution.settled,
       record: (body, extra) => this.#record(body, extra),
       activityScheduled: (activity, seq) => this.#activities.scheduled(activity, seq),
-      startChild: (command, current) => this.#startChild(command, current),
+      startChild: (command, current) => this.#children.start(command, current),
       cancelActivities: (activityIds) => this.#cancelActivities(activityIds),
     });
   }
