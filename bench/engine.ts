@@ -95,7 +95,8 @@ async function throughput(options: BenchOptions, ceiling: number): Promise<Bench
   const n = options.smoke ? 100 : 2000;
   const { engine, store } = await openEngine(options, 'w1');
   try {
-    await closedLoop(engine, options.smoke ? 20 : 200, 64, 'warm');
+    // Steady state: V8 optimizes the per-step code only after a few hundred runs.
+    await closedLoop(engine, options.smoke ? 20 : 1000, 64, 'warm');
     const before = store.stats();
     const cpu0 = process.cpuUsage();
     const { wallS, latencies } = await closedLoop(engine, n, 64, 'w1');
@@ -155,7 +156,7 @@ async function latency(options: BenchOptions, ceiling: number): Promise<BenchRow
   const n = options.smoke ? 30 : 300;
   const { engine, store } = await openEngine(options, 'w2');
   try {
-    await closedLoop(engine, options.smoke ? 5 : 50, 1, 'warm');
+    await closedLoop(engine, options.smoke ? 5 : 200, 1, 'warm');
     const before = store.stats().events;
     const { wallS, latencies } = await closedLoop(engine, n, 1, 'w2');
     const eventsPerS = (store.stats().events - before) / wallS;
