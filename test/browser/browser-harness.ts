@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { Engine } from '../../src/index.js';
+import type { EngineOptions } from '../../src/index.js';
 
 /** Where screenshots go (git-ignored; CI keeps it as an artifact). */
 export const outputDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
@@ -103,5 +108,53 @@ export async function waitForStatuses(
     },
     [ids, status] as const,
     { timeout: 15_000 },
+  );
+}
+
+/** A dashboard served by a real engine on a temp-dir store, open in Chromium. */
+export interface DashboardSession {
+  readonly engine: Engine;
+  readonly page: Page;
+  readonly problems: PageProblems;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an engine on a fresh temp-dir store, serves its dashboard and opens
+ * it in Chromium on the runs page.
+ */
+export async function openDashboard(
+  options: Pick<EngineOptions, 'workflows' | 'activities'>,
+  viewport: { readonly width: number; readonly height: number },
+): Promise<DashboardSession> {
+  const dir = await mkdtemp(join(tmpdir(), 'aion-browser-'));
+  const engine = await Engine.open({ store: dir, ...options });
+  const server = await engine.serve();
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const problems = watchProblems(page);
+  await page.goto(server.dashboardUrl);
+  await page.waitForSelector('#runs-table');
+  return {
+    engine,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await engine.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Shows one run's page and waits until it shows that run. */
+export async function openRun(page: Page, workflowId: string): Promise<void> {
+  await page.evaluate((id) => {
+    (globalThis as unknown as PageGlobals).location.hash = `#/run/${encodeURIComponent(id)}`;
+  }, workflowId);
+  await page.waitForFunction(
+    (id) =>
+      (globalThis as unknown as PageGlobals).document.querySelector('#run-id')?.textContent === id,
+    workflowId,
   );
 }

@@ -1,19 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, defineActivity, defineWorkflow } from '../../src/index.js';
-import type { AionServer } from '../../src/server/index.js';
+import type { Engine } from '../../src/index.js';
+import { defineActivity, defineWorkflow } from '../../src/index.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import {
-  launchChromium,
+  openDashboard,
+  openRun,
   outputDir,
   rowStatus,
   waitForStatuses,
-  watchProblems,
 } from './browser-harness.js';
-import type { PageGlobals, PageProblems } from './browser-harness.js';
+import type { DashboardSession, PageGlobals, PageProblems } from './browser-harness.js';
 
 const pause = defineActivity('pause', async (ms: number) => {
   await new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,44 +37,20 @@ const crashy = defineWorkflow('crashy', async (ctx, id: string) => {
 const XSS_ID = '<img src=x onerror="window.__xss=1">';
 const XSS_INPUT = { html: '<script>window.__xss=2</script><b id="injected">bold</b>' };
 
-let dir: string;
 let engine: Engine;
-let server: AionServer;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
+let session: DashboardSession;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aion-browser-'));
-  engine = await Engine.open({
-    store: dir,
-    workflows: [quick, slow, gate, crashy],
-    activities: [pause],
-  });
-  server = await engine.serve();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  problems = watchProblems(page);
-  await page.goto(server.dashboardUrl);
-  await page.waitForSelector('#runs-table');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await engine?.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function openRun(workflowId: string): Promise<void> {
-  await page.evaluate((id) => {
-    (globalThis as unknown as PageGlobals).location.hash = `#/run/${encodeURIComponent(id)}`;
-  }, workflowId);
-  await page.waitForFunction(
-    (id) =>
-      (globalThis as unknown as PageGlobals).document.querySelector('#run-id')?.textContent === id,
-    workflowId,
+  session = await openDashboard(
+    { workflows: [quick, slow, gate, crashy], activities: [pause] },
+    { width: 1280, height: 860 },
   );
-}
+  ({ engine, page, problems } = session);
+});
+
+afterAll(() => session?.close());
 
 async function runStatus(): Promise<string | undefined> {
   return page.evaluate(
@@ -167,7 +141,7 @@ describe('dashboard in Chromium', () => {
 
   it('signals a run from the page', async () => {
     await engine.start(gate, null, { workflowId: 'g-1' });
-    await openRun('g-1');
+    await openRun(page, 'g-1');
     await page.fill('#signal-name', 'open');
     await page.fill('#signal-payload', '{"v": 1}');
     await page.click('#send-signal');
@@ -229,7 +203,7 @@ describe('dashboard in Chromium', () => {
     await engine.start(gate, XSS_INPUT, { workflowId: XSS_ID });
     await page.click('#nav-runs');
     await waitForStatuses(page, [XSS_ID], 'running');
-    await openRun(XSS_ID);
+    await openRun(page, XSS_ID);
     await page.waitForSelector('#timeline tr[data-type="WorkflowStarted"]');
     await page.fill('#signal-name', 'open');
     await page.fill(

@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplicationError, Engine, defineActivity, defineWorkflow } from '../../src/index.js';
-import type { AionServer } from '../../src/server/index.js';
+import type { Engine } from '../../src/index.js';
+import { ApplicationError, defineActivity, defineWorkflow } from '../../src/index.js';
 import { waitUntil } from '../helpers/wait-until.js';
-import { launchChromium, outputDir, waitForStatuses, watchProblems } from './browser-harness.js';
-import type { PageGlobals, PageProblems } from './browser-harness.js';
+import { openDashboard, openRun, outputDir, waitForStatuses } from './browser-harness.js';
+import type { DashboardSession, PageGlobals, PageProblems } from './browser-harness.js';
 
 /**
  * The dashboard escapes every user-provided string. Runs whose ids, type
@@ -77,33 +75,20 @@ const crashing = defineWorkflow('crashing', async (ctx, _input: unknown) => {
 
 const sleeper = defineWorkflow('sleeper', async (ctx, _input: unknown) => ctx.sleep('1h'));
 
-let dir: string;
 let engine: Engine;
-let server: AionServer;
-let browser: Browser;
 let page: Page;
 let problems: PageProblems;
+let session: DashboardSession;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aion-xss-'));
-  engine = await Engine.open({
-    store: dir,
-    workflows: [hostile, echoChild, crashing, sleeper],
-    activities: [flaky],
-  });
-  server = await engine.serve();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  problems = watchProblems(page);
-  await page.goto(server.dashboardUrl);
-  await page.waitForSelector('#runs-table');
+  session = await openDashboard(
+    { workflows: [hostile, echoChild, crashing, sleeper], activities: [flaky] },
+    { width: 1280, height: 900 },
+  );
+  ({ engine, page, problems } = session);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await engine?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => session?.close());
 
 /** Nothing ran, nothing was injected; returns the page's text. */
 async function expectNothingRan(view: string): Promise<string> {
@@ -126,17 +111,6 @@ async function expectNothingRan(view: string): Promise<string> {
   expect(seen.injected, view).toBe(0);
   expect(seen.handlers, view).toBe(0);
   return seen.text;
-}
-
-async function openRun(workflowId: string): Promise<void> {
-  await page.evaluate((id) => {
-    (globalThis as unknown as PageGlobals).location.hash = `#/run/${encodeURIComponent(id)}`;
-  }, workflowId);
-  await page.waitForFunction(
-    (id) =>
-      (globalThis as unknown as PageGlobals).document.querySelector('#run-id')?.textContent === id,
-    workflowId,
-  );
 }
 
 /** Waits until the element `selector` shows `text`; the error says what it showed instead. */
@@ -193,7 +167,7 @@ describe('dashboard escaping in Chromium', () => {
       async () => (await engine.history(RUN_ID)).some((e) => e.type === 'ChildWorkflowCompleted'),
       { timeoutMs: 15_000, what: 'the child' },
     );
-    await openRun(RUN_ID);
+    await openRun(page, RUN_ID);
     await page.waitForSelector('#timeline tr[data-type="ChildWorkflowCompleted"]');
     const timeline = await timelineText();
     expect(timeline).toContain(JSON.stringify(INPUT).slice(0, 40));
@@ -234,7 +208,7 @@ describe('dashboard escaping in Chromium', () => {
   });
 
   it('shows the child run with a hostile id and result', async () => {
-    await openRun(CHILD_ID);
+    await openRun(page, CHILD_ID);
     await page.waitForSelector('#timeline tr[data-type="WorkflowCompleted"]');
     expect(await timelineText()).toContain(JSON.stringify(one('child input', 1)).slice(0, 40));
     await expectNothingRan('child page');
@@ -242,14 +216,14 @@ describe('dashboard escaping in Chromium', () => {
 
   it('shows a hostile cancel reason', async () => {
     await engine.cancel(CANCEL_ID, CANCEL_REASON);
-    await openRun(CANCEL_ID);
+    await openRun(page, CANCEL_ID);
     await page.waitForSelector('#timeline tr[data-type="WorkflowCancelled"]');
     expect(await timelineText()).toContain(CANCEL_REASON);
     await expectNothingRan('cancelled run page');
   });
 
   it('shows hostile crash messages and run ids in the supervision tree and log', async () => {
-    await openRun(CRASH_ID);
+    await openRun(page, CRASH_ID);
     await expectNothingRan('crashed run page');
     await page.click('#nav-tree');
     await page.waitForSelector('#tree li[data-kind="supervisor"]');
