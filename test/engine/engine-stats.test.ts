@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineActivity, defineWorkflow } from '../../src/index.js';
-import type { EngineStats } from '../../src/index.js';
 import { TestEnvironment } from '../../src/testing/index.js';
+import { IDLE_ENGINE_STATS } from '../helpers/idle-stats.js';
 
 const double = defineActivity('double', async (n: number) => n * 2);
 
@@ -31,20 +31,7 @@ const waiter = defineWorkflow('waiter', async (ctx) => {
   await ctx.signal('never');
 });
 
-const idle: EngineStats = {
-  residentRuns: 0,
-  residencyEntries: 0,
-  wakingRuns: 0,
-  blockedRuns: 0,
-  runningRuns: 0,
-  hostedRuns: 0,
-  runActors: 0,
-  stoppingActors: 0,
-  timersInFlight: 0,
-  timerArmed: false,
-  watchedRuns: 0,
-  startsInProgress: 0,
-};
+const idle = IDLE_ENGINE_STATS;
 
 let env: TestEnvironment;
 afterEach(async () => {

@@ -2,9 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Engine, LevelStore, defineWorkflow, virtualClock } from '../../src/index.js';
-import type { EngineStats, VirtualClock } from '../../src/index.js';
+import type { VirtualClock } from '../../src/index.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 import { tick, waitUntil } from '../helpers/wait-until.js';
+import { IDLE_ENGINE_STATS } from '../helpers/idle-stats.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -44,20 +45,7 @@ const counter = defineWorkflow('loadCounter', async (ctx): Promise<number[]> => 
 
 const tempDir = useTempDirs('load');
 
-const idle: EngineStats = {
-  residentRuns: 0,
-  residencyEntries: 0,
-  wakingRuns: 0,
-  blockedRuns: 0,
-  runningRuns: 0,
-  hostedRuns: 0,
-  runActors: 0,
-  stoppingActors: 0,
-  timersInFlight: 0,
-  timerArmed: false,
-  watchedRuns: 0,
-  startsInProgress: 0,
-};
+const idle = IDLE_ENGINE_STATS;
 
 /** What one round of load did, counted. */
 interface Round {
