@@ -33,3 +33,8 @@ export async function rawBatchCeiling(
     await db.close();
   }
 }
+
+/** An events/s figure as a share of a raw ceiling measured in the same run. */
+export function shareOf(eventsPerS: number, ceiling: number): string {
+  return `${((eventsPerS / ceiling) * 100).toFixed(1)}% of ceiling`;
+}
