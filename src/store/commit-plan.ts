@@ -128,9 +128,9 @@ function checkHead(append: RunAppend, before: RunSummary | undefined): RunSummar
  * value about 40% smaller, which is what a synced write pays for.
  */
 function encodeEvent(event: HistoryEvent): Uint8Array {
-  const { seq, workflowId, runId, ...body } = event;
+  const { seq, workflowId, runId } = event;
   try {
-    return encode(body);
+    return encode(withoutEnvelopeIds(event));
   } catch (cause) {
     throw new PayloadError(
       ErrorCode.PAYLOAD_NOT_SERIALIZABLE,
@@ -138,6 +138,21 @@ function encodeEvent(event: HistoryEvent): Uint8Array {
       { cause, details: { workflowId, runId, seq } },
     );
   }
+}
+
+/**
+ * The event without `seq`, `workflowId` and `runId`. A copy by `for…in`
+ * rather than a rest pattern: events come in a score of shapes, and a rest
+ * copy of a megamorphic source measured about twice as slow.
+ */
+function withoutEnvelopeIds(event: HistoryEvent): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const key in event) {
+    if (key !== 'seq' && key !== 'workflowId' && key !== 'runId') {
+      body[key] = event[key as keyof HistoryEvent];
+    }
+  }
+  return body;
 }
 
 function invalid(append: RunAppend, why: string): never {
