@@ -13,11 +13,20 @@ import type { BenchOptions, BenchRow, Workload } from './workload.js';
 
 const RUN_ID = '01J0000000000000000000000';
 
+/**
+ * The event a writer appends next. Built as literals of one shape each, as
+ * the engine's recorder does: a spread of a shared envelope cost the writers
+ * about 3 µs per event here, a fifth of a batch cycle, and that is the
+ * bench's own work, not the store's.
+ */
 function event(workflowId: string, seq: number): HistoryEvent {
-  const envelope = { seq, recordedAt: 1_700_000_000_000 + seq, workflowId, runId: RUN_ID };
+  const recordedAt = 1_700_000_000_000 + seq;
   if (seq === 1) {
     return {
-      ...envelope,
+      seq,
+      recordedAt,
+      workflowId,
+      runId: RUN_ID,
       type: 'WorkflowStarted',
       workflowType: 'bench',
       input: { n: 1 },
@@ -26,7 +35,10 @@ function event(workflowId: string, seq: number): HistoryEvent {
   }
   return seq % 2 === 0
     ? {
-        ...envelope,
+        seq,
+        recordedAt,
+        workflowId,
+        runId: RUN_ID,
         type: 'ActivityScheduled',
         activityId: seq,
         activityType: 'step',
@@ -42,7 +54,10 @@ function event(workflowId: string, seq: number): HistoryEvent {
         },
       }
     : {
-        ...envelope,
+        seq,
+        recordedAt,
+        workflowId,
+        runId: RUN_ID,
         type: 'ActivityCompleted',
         activityId: seq - 1,
         attempt: 1,
