@@ -11,6 +11,7 @@ import type {
 import type { EngineCore } from './engine-core.js';
 import type { Recorder } from './recorder.js';
 import { runHostedAttempt } from './run-attempts.js';
+import { cancelActivityBodies } from './run-ending.js';
 import { attemptEvents, backoffTimer } from './run-events.js';
 import type { RunActorPort } from './run-host.js';
 
@@ -135,6 +136,26 @@ export class RunActivities {
     if (retry === undefined) return;
     const activity = this.#port.ledger().activities.get(retry.activityId);
     if (activity !== undefined && this.#port.running()) this.start(activity);
+  }
+
+  /**
+   * Cancellation aborts the in-flight attempts (`actx.signal`) of the
+   * activities whose awaits it rejected when it reached the code, and
+   * records them cancelled, retry backoffs included. It acts at that
+   * delivery, live or in replay (the ledger is the rebuilt one by then), so
+   * activities the code schedules after it sees the cancellation, a
+   * compensation for one, are left to run.
+   */
+  cancelDelivered(activityIds: readonly number[]): void {
+    for (const activityId of activityIds) {
+      // Not in the ledger: it completed, failed or was cancelled already.
+      const activity = this.#port.ledger().activities.get(activityId);
+      if (activity === undefined) continue;
+      this.stop(activity);
+      for (const body of cancelActivityBodies(this.#port.ledger(), activity)) {
+        this.#port.record(body);
+      }
+    }
   }
 
   start(activity: OutstandingActivity): void {
