@@ -1,5 +1,7 @@
+import { AionError, ErrorCode } from '../core/index.js';
 import type { RunRef, WorkflowStatus } from '../core/index.js';
 import type { RunSummary } from '../store/index.js';
+import type { ResidentRuns } from './resident-runs.js';
 
 /** Whether a live run actor holds the run in memory. */
 export type Residency = 'resident' | 'suspended';
@@ -17,6 +19,12 @@ export interface WorkflowSummary {
   readonly previousRunId?: string;
   /** The run this one continued as, if any. */
   readonly nextRunId?: string;
+}
+
+/** A page of `engine.list()`. */
+export interface WorkflowPage {
+  readonly items: WorkflowSummary[];
+  readonly next?: string;
 }
 
 /** What `describe()` tells about a run. */
@@ -54,6 +62,24 @@ export interface LiveFacts {
   readonly restarts: number;
   readonly blocked?: { readonly code: string; readonly message: string };
   readonly phase?: string;
+}
+
+/**
+ * The live facts of a stored run: its resident host, if any, or why it is
+ * blocked while not resident (an unregistered type).
+ */
+export function liveFacts(runs: ResidentRuns, run: RunSummary): LiveFacts {
+  const host = runs.get(run.workflowId, run.runId);
+  const blocked =
+    host?.blocked ??
+    (run.status === 'running' ? runs.blockedError(run.workflowId, run.runId) : undefined);
+  const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;
+  return {
+    resident: host !== undefined,
+    restarts: host?.restarts ?? 0,
+    ...(blocked === undefined ? {} : { blocked: { code, message: blocked.message } }),
+    ...(host === undefined ? {} : { phase: host.phase }),
+  };
 }
 
 /** Combines the stored summary and the live facts. */

@@ -1,44 +1,28 @@
 import type { Observable } from 'rxjs';
-import {
-  AionError,
-  EngineClosedError,
-  ErrorCode,
-  InvalidArgumentError,
-  WorkflowAlreadyStartedError,
-  WorkflowNotFoundError,
-  assertValidId,
-  checkPayload,
-} from '../core/index.js';
-import type { EventBody, HistoryEvent } from '../core/index.js';
+import { EngineClosedError, WorkflowNotFoundError, assertValidId } from '../core/index.js';
+import type { HistoryEvent } from '../core/index.js';
 import { LevelStore } from '../store/index.js';
-import type { AdmissionRelease, EventStore, ListFilter, RunSummary } from '../store/index.js';
+import type { EventStore, ListFilter, RunSummary } from '../store/index.js';
 import type { WorkflowDefinition } from '../workflow/index.js';
-import { describeRun, summaryOf } from './describe.js';
-import type { WorkflowDescription, WorkflowSummary } from './describe.js';
+import { describeRun, liveFacts, summaryOf } from './describe.js';
+import type { WorkflowDescription, WorkflowPage } from './describe.js';
 import { resolveEngineOptions } from './engine-options.js';
 import type { EngineOptions, ResolvedEngineOptions } from './engine-options.js';
 import { EngineRuntime } from './engine-runtime.js';
 import { engineStats } from './engine-stats.js';
 import type { EngineStats } from './engine-stats.js';
-import { KeyedLock } from './keyed-lock.js';
 import type { OutcomeNotice, TerminalOutcome } from './outcome-events.js';
-import { resultOf } from './result-errors.js';
+import { chainResult } from './result-errors.js';
 import type { SupervisionEvent, TreeNode } from './run-hosting.js';
 import { RunOperations } from './run-operations.js';
-import { admitWrite, withAdmission } from './write-admission-gate.js';
-import type { SignalAdmission } from './run-operations.js';
-import { planStart } from './start-plan.js';
-import type { StartOptions, StartPlan } from './start-plan.js';
+import { RunStarts } from './run-starts.js';
+import { admitWrite } from './write-admission-gate.js';
+import type { StartOptions } from './start-plan.js';
 import { createWorkflowHandle } from './workflow-handle.js';
 import type { HandleBackend, WorkflowHandle } from './workflow-handle.js';
 
 export type { StartOptions } from './start-plan.js';
-
-/** A page of `engine.list()`. */
-export interface WorkflowPage {
-  readonly items: WorkflowSummary[];
-  readonly next?: string;
-}
+export type { WorkflowPage } from './describe.js';
 
 /**
  * The durable workflow engine, embedded in this process. Open it on a store,
@@ -56,15 +40,16 @@ export interface WorkflowPage {
 export class Engine implements HandleBackend {
   readonly #rt: EngineRuntime;
   readonly #ownsStore: boolean;
-  readonly #idLock = new KeyedLock();
   readonly #operations: RunOperations;
+  readonly #starts: RunStarts;
   #closing: Promise<void> | undefined;
 
   private constructor(options: ResolvedEngineOptions, store: EventStore, ownsStore: boolean) {
     this.#ownsStore = ownsStore;
     this.#rt = new EngineRuntime(options, store, {
       // A signal one run sends another never waits for room in the store.
-      signal: (workflowId, name, payload) => this.#signalLatest(workflowId, name, payload, 'none'),
+      signal: (workflowId, name, payload) =>
+        this.#operations.signalLatest(workflowId, name, payload, 'none'),
       cancel: (workflowId, reason) => this.cancel(workflowId, reason),
       terminate: (workflowId, reason) => this.terminate(workflowId, reason),
       isClosing: () => this.#closing !== undefined,
@@ -75,6 +60,13 @@ export class Engine implements HandleBackend {
       summary: (workflowId, runId) => this.#summary(workflowId, runId),
       assertOpen: () => this.#assertOpen(),
       admit: () => admitWrite(this.#rt.store, () => this.#closing !== undefined),
+    });
+    this.#starts = new RunStarts({
+      rt: this.#rt,
+      operations: this.#operations,
+      backend: this,
+      assertOpen: () => this.#assertOpen(),
+      isClosing: () => this.#closing !== undefined,
     });
   }
 
@@ -139,7 +131,7 @@ export class Engine implements HandleBackend {
    * ```
    */
   stats(): EngineStats {
-    return engineStats(this.#rt, this.#idLock);
+    return engineStats(this.#rt, this.#starts.idLock);
   }
 
   // ---- starting ----
@@ -150,22 +142,12 @@ export class Engine implements HandleBackend {
    * @throws `UNKNOWN_WORKFLOW_TYPE`, `INVALID_ARGUMENT`, `PAYLOAD_*`,
    * `WORKFLOW_ALREADY_STARTED` (unless `idempotent`), `ENGINE_CLOSED`.
    */
-  async start<I, O>(
+  start<I, O>(
     workflow: WorkflowDefinition<I, O> | string,
     input: I,
     options: StartOptions = {},
   ): Promise<WorkflowHandle<O>> {
-    const plan = this.#planStart(workflow, input, options);
-    return this.#idLock.run(plan.workflowId, () =>
-      this.#admitted(async (release) => {
-        const running = this.#rt.running.get(plan.workflowId);
-        if (running !== undefined) {
-          if (options.idempotent === true) return this.#handle<O>(plan.workflowId, running);
-          throw new WorkflowAlreadyStartedError(plan.workflowId, running);
-        }
-        return this.#startRun<O>(plan, [], release);
-      }),
-    );
+    return this.#starts.start(workflow, input, options);
   }
 
   /**
@@ -174,85 +156,14 @@ export class Engine implements HandleBackend {
    *
    * @throws as `start` and `signal`.
    */
-  async signalWithStart<I, O>(
+  signalWithStart<I, O>(
     workflow: WorkflowDefinition<I, O> | string,
     input: I,
     name: string,
     payload: unknown,
     options: StartOptions & { readonly workflowId: string },
   ): Promise<WorkflowHandle<O>> {
-    if (typeof options?.workflowId !== 'string') {
-      throw new InvalidArgumentError('signalWithStart needs options.workflowId');
-    }
-    const plan = this.#planStart(workflow, input, options);
-    assertValidId(name, 'signal name');
-    checkPayload(payload, this.#rt.options.maxPayloadBytes, 'signal payload');
-    return this.#idLock.run(plan.workflowId, async () => {
-      for (let tries = 1; ; tries++) {
-        const done = await this.#admitted(async (release) => {
-          const running = this.#rt.running.get(plan.workflowId);
-          if (running === undefined) {
-            return this.#startRun<O>(plan, [{ type: 'SignalReceived', name, payload }], release);
-          }
-          try {
-            await this.#operations.signal(plan.workflowId, running, name, payload, release);
-          } catch (error) {
-            // The run was ending (its terminal event recorded, not yet
-            // durable): it takes no more signals, and once its end is
-            // durable none is running, so the signal starts a new run.
-            const ending =
-              error instanceof AionError && error.code === ErrorCode.WORKFLOW_NOT_RUNNING;
-            if (!ending || tries >= 3) throw error;
-            return running;
-          }
-          return this.#handle<O>(plan.workflowId, running);
-        });
-        if (typeof done !== 'string') return done;
-        // Its end is published (and the running index updated) once the
-        // run's writer has nothing left in flight.
-        const ending = this.#rt.runs.get(plan.workflowId, done);
-        await ending?.recorder.idle().catch(() => undefined);
-      }
-    });
-  }
-
-  #planStart(
-    workflow: WorkflowDefinition | string,
-    input: unknown,
-    options: StartOptions,
-  ): StartPlan {
-    this.#assertOpen();
-    const rt = this.#rt;
-    const context = {
-      registry: rt.registry,
-      ids: rt.ids,
-      clock: rt.clock,
-      maxPayloadBytes: rt.options.maxPayloadBytes,
-    };
-    return planStart(context, workflow, input, options);
-  }
-
-  async #startRun<O>(
-    plan: StartPlan,
-    after: readonly EventBody[],
-    release: AdmissionRelease,
-  ): Promise<WorkflowHandle<O>> {
-    this.#assertOpen();
-    // startRun hands its commit to the store before its first await: from
-    // here on the commit counts in the store's queue, not the admission.
-    const started = this.#rt.startRun(plan, after);
-    release();
-    const runId = await started;
-    return this.#handle<O>(plan.workflowId, runId);
-  }
-
-  /**
-   * Backpressure (docs/storage.md): runs `work` once the store has room for
-   * a write from outside the runs. Starts check for a running run inside
-   * `work`, after the wait, so what they find is still true when they commit.
-   */
-  #admitted<T>(work: (release: AdmissionRelease) => Promise<T>): Promise<T> {
-    return withAdmission(this.#rt.store, () => this.#closing !== undefined, work);
+    return this.#starts.signalWithStart(workflow, input, name, payload, options);
   }
 
   // ---- reading ----
@@ -282,19 +193,7 @@ export class Engine implements HandleBackend {
     const run = await this.#summary(workflowId, runId).catch((error: unknown) =>
       this.#rt.damagedSummary(error),
     );
-    const host = this.#rt.runs.get(run.workflowId, run.runId);
-    const blocked =
-      host?.blocked ??
-      (run.status === 'running'
-        ? this.#rt.runs.blockedError(run.workflowId, run.runId)
-        : undefined);
-    const code = blocked instanceof AionError ? blocked.code : ErrorCode.NONDETERMINISM;
-    return describeRun(run, {
-      resident: host !== undefined,
-      restarts: host?.restarts ?? 0,
-      ...(blocked === undefined ? {} : { blocked: { code, message: blocked.message } }),
-      ...(host === undefined ? {} : { phase: host.phase }),
-    });
+    return describeRun(run, liveFacts(this.#rt.runs, run));
   }
 
   /** The recorded history of a run, in sequence order. */
@@ -316,22 +215,8 @@ export class Engine implements HandleBackend {
 
   // ---- results and streams (HandleBackend) ----
 
-  async resultOf(workflowId: string, runId: string): Promise<unknown> {
-    let current = runId;
-    for (;;) {
-      const outcome = await this.#awaitOutcome(workflowId, current);
-      if (outcome.type !== 'continuedAsNew') return resultOf(workflowId, outcome);
-      current = outcome.nextRunId;
-    }
-  }
-
-  #awaitOutcome(workflowId: string, runId: string): Promise<TerminalOutcome> {
-    return new Promise<TerminalOutcome>((resolve, reject) => {
-      const subscription = this.#rt.streams
-        .outcomeOf$(workflowId, runId)
-        .subscribe({ next: resolve, error: reject });
-      void subscription;
-    });
+  resultOf(workflowId: string, runId: string): Promise<unknown> {
+    return chainResult(this.#rt.streams, workflowId, runId);
   }
 
   outcomeOf$(workflowId: string, runId: string): Observable<TerminalOutcome> {
@@ -349,17 +234,7 @@ export class Engine implements HandleBackend {
    * (backpressure, docs/storage.md) it waits for room before recording.
    */
   async signal(workflowId: string, name: string, payload?: unknown): Promise<void> {
-    return this.#signalLatest(workflowId, name, payload, 'wait');
-  }
-
-  async #signalLatest(
-    workflowId: string,
-    name: string,
-    payload: unknown,
-    admission: SignalAdmission,
-  ): Promise<void> {
-    const run = await this.#summary(workflowId);
-    return this.#operations.signal(run.workflowId, run.runId, name, payload, admission);
+    return this.#operations.signalLatest(workflowId, name, payload, 'wait');
   }
 
   /** Queries the latest run of a workflow. */

@@ -1,6 +1,7 @@
 import { AionError, ErrorCode } from '../core/index.js';
 import type { ErrorInfo } from '../core/index.js';
 import type { TerminalOutcome } from './outcome-events.js';
+import type { RunStreams } from './run-streams.js';
 
 /** `result()` of a run that failed; `cause` is the recorded error. */
 export class WorkflowFailedError extends AionError {
@@ -64,4 +65,34 @@ export function resultOf<O>(workflowId: string, outcome: TerminalOutcome<O>): O 
     case 'continuedAsNew':
       throw new AionError(ErrorCode.INVALID_ARGUMENT, 'continue-as-new must be followed');
   }
+}
+
+/**
+ * What `result()` of a run settles with: the result of the last run of its
+ * chain, following continue-as-new, or the typed error of how it ended.
+ */
+export async function chainResult(
+  streams: RunStreams,
+  workflowId: string,
+  runId: string,
+): Promise<unknown> {
+  let current = runId;
+  for (;;) {
+    const outcome = await awaitOutcome(streams, workflowId, current);
+    if (outcome.type !== 'continuedAsNew') return resultOf(workflowId, outcome);
+    current = outcome.nextRunId;
+  }
+}
+
+function awaitOutcome(
+  streams: RunStreams,
+  workflowId: string,
+  runId: string,
+): Promise<TerminalOutcome> {
+  return new Promise<TerminalOutcome>((resolve, reject) => {
+    const subscription = streams
+      .outcomeOf$(workflowId, runId)
+      .subscribe({ next: resolve, error: reject });
+    void subscription;
+  });
 }

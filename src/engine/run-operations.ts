@@ -46,6 +46,17 @@ export class RunOperations {
     this.#deps = deps;
   }
 
+  /** Signals the latest run of a workflow. */
+  async signalLatest(
+    workflowId: string,
+    name: string,
+    payload: unknown,
+    admission: SignalAdmission,
+  ): Promise<void> {
+    const run = await this.#deps.summary(workflowId);
+    return this.signal(run.workflowId, run.runId, name, payload, admission);
+  }
+
   async signal(
     workflowId: string,
     runId: string,
