@@ -6,6 +6,8 @@ import { timerIds } from '../run/index.js';
 import type { OutstandingActivity } from '../run/index.js';
 import type { RunAppend } from '../store/index.js';
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** What starts a new run: its first events, for an atomic append with its cause. */
 export interface NewRun {
   readonly workflowId: string;
@@ -28,19 +30,19 @@ export interface NewRun {
 export function newRunEvents(run: NewRun): HistoryEvent[] {
   const envelope = { workflowId: run.workflowId, runId: run.runId, recordedAt: run.recordedAt };
   const timeout = run.executionTimeoutMs;
-  const events: HistoryEvent[] = [
-    {
-      ...envelope,
-      seq: 1,
-      type: 'WorkflowStarted',
-      workflowType: run.workflowType,
-      input: run.input,
-      version: 1,
-      ...(run.parent === undefined ? {} : { parent: run.parent }),
-      ...(run.previousRunId === undefined ? {} : { previousRunId: run.previousRunId }),
-      ...(timeout === undefined ? {} : { executionTimeoutAt: run.recordedAt + timeout }),
-    },
-  ];
+  // Optional fields are assigned, not spread in: this is on every start's path.
+  const started: Writable<Extract<HistoryEvent, { type: 'WorkflowStarted' }>> = {
+    ...envelope,
+    seq: 1,
+    type: 'WorkflowStarted',
+    workflowType: run.workflowType,
+    input: run.input,
+    version: 1,
+  };
+  if (run.parent !== undefined) started.parent = run.parent;
+  if (run.previousRunId !== undefined) started.previousRunId = run.previousRunId;
+  if (timeout !== undefined) started.executionTimeoutAt = run.recordedAt + timeout;
+  const events: HistoryEvent[] = [started];
   if (timeout !== undefined) {
     events.push({
       ...envelope,
