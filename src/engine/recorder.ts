@@ -116,14 +116,18 @@ export class Recorder {
     // more is taken until the run is rebuilt (`reset`), so nothing recorded
     // in between can reach the store after its caller was told it failed.
     if (this.#failed !== undefined) throw this.#failed;
-    // Object.assign, not a spread: bodies come in a score of shapes, and a
-    // spread of a megamorphic source measured about 8x slower per event.
-    const event = Object.assign({}, body) as HistoryEvent;
-    const stamp = event as { seq: number; recordedAt: number; workflowId: string; runId: string };
-    stamp.seq = ++this.#nextSeq;
-    stamp.recordedAt = this.#clock.now();
-    stamp.workflowId = this.workflowId;
-    stamp.runId = this.runId;
+    // Object.assign onto the envelope, not a spread: bodies come in a score
+    // of shapes, and a spread of a megamorphic source measured about 8x
+    // slower per event. Bodies never carry envelope fields (EventBody).
+    const event = Object.assign(
+      {
+        seq: ++this.#nextSeq,
+        recordedAt: this.#clock.now(),
+        workflowId: this.workflowId,
+        runId: this.runId,
+      },
+      body,
+    ) as HistoryEvent;
     this.#buffer.push(event);
     if (extra !== undefined) this.#extra.push(extra);
     this.#scheduleFlush();

@@ -30,9 +30,12 @@ export interface NewRun {
 export function newRunEvents(run: NewRun): HistoryEvent[] {
   const envelope = { workflowId: run.workflowId, runId: run.runId, recordedAt: run.recordedAt };
   const timeout = run.executionTimeoutMs;
-  // Optional fields are assigned, not spread in: this is on every start's path.
+  // One literal, optional fields assigned: spreads here gave every run's
+  // first event a hidden class of its own.
   const started: Writable<Extract<HistoryEvent, { type: 'WorkflowStarted' }>> = {
-    ...envelope,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    recordedAt: run.recordedAt,
     seq: 1,
     type: 'WorkflowStarted',
     workflowType: run.workflowType,
