@@ -69,6 +69,32 @@ describe('payload codec', () => {
     expect(() => assertSerializable({ a: { b: [() => 1] } })).toThrow(/\$\.a\.b\[0\]/);
   });
 
+  it('names the path of what cannot be stored inside Maps, Sets and deep nesting', () => {
+    const pathOf = (value: unknown): unknown => {
+      try {
+        assertSerializable(value, 'input');
+      } catch (error) {
+        return (error as { details?: { path?: unknown } }).details?.path;
+      }
+      return undefined;
+    };
+    expect(pathOf(new Map([['k', { f: () => 1 }]]))).toBe('input.<value 0>.f');
+    expect(pathOf(new Map([[Symbol('k'), 1]]))).toBe('input.<key 0>');
+    expect(pathOf({ s: new Set([1, [Symbol('x')]]) })).toBe('input.s.<item 1>[0]');
+    // Past 32 levels the cycle check keeps its ancestors in a Set: the same
+    // cycle is still found, and a shared (acyclic) object is not one.
+    let deep: Record<string, unknown> = {};
+    const top = deep;
+    for (let i = 0; i < 40; i++) deep = deep.n = {};
+    deep.back = top;
+    expect(pathOf(top)).toBe(`input${'.n'.repeat(40)}.back`);
+    const shared = { leaf: 1 };
+    let wide: Record<string, unknown> = {};
+    const root = wide;
+    for (let i = 0; i < 40; i++) wide = wide.n = { a: shared, b: shared };
+    expect(pathOf(root)).toBeUndefined();
+  });
+
   it('never pollutes a prototype when decoding hostile bytes', () => {
     const hostile = encode({ ['__proto__' + '']: 1, constructor: { prototype: { polluted: 1 } } });
     const decoded = decode(hostile) as Record<string, unknown>;
