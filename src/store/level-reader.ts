@@ -5,7 +5,7 @@ import { historyKey } from './key-codec.js';
 import type { LevelLayout } from './level-layout.js';
 import { decodeHistory } from './record-codec.js';
 import { decodeSummary, summarySlot } from './summary-codec.js';
-import type { KeyRange, StoreReader, SummarySlot } from './run-queries.js';
+import type { KeyRange, StoreReader, SummarySlot } from './store-reader.js';
 
 /** The {@link StoreReader} of a LevelDB layout: index iterators and `getMany` on runs. */
 export function levelReader(layout: LevelLayout): StoreReader {

@@ -25,8 +25,9 @@ import { decodeSummary } from './summary-codec.js';
 import { RunCache } from './run-cache.js';
 import { WriteAdmission } from './write-admission.js';
 import type { AdmissionRelease } from './write-admission.js';
-import * as queries from './run-queries.js';
-import type { StoreReader } from './run-queries.js';
+import * as listQueries from './list-queries.js';
+import * as timerQueries from './timer-queries.js';
+import type { StoreReader } from './store-reader.js';
 
 /** Options of {@link LevelStore}; validated once, at construction. */
 export interface LevelStoreOptions {
@@ -294,7 +295,7 @@ export class LevelStore implements EventStore {
   }
 
   async listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
-    return queries.listNonTerminal(this.#use().reader, onCorrupt);
+    return listQueries.listNonTerminal(this.#use().reader, onCorrupt);
   }
 
   async dueTimers(
@@ -303,15 +304,15 @@ export class LevelStore implements EventStore {
     after?: TimerEntry,
     onCorrupt?: CorruptionListener,
   ): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#use().reader, upTo, limit, after, onCorrupt);
+    return timerQueries.dueTimers(this.#use().reader, upTo, limit, after, onCorrupt);
   }
 
   async nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
-    return queries.nextTimers(this.#use().reader, limit, onCorrupt);
+    return timerQueries.nextTimers(this.#use().reader, limit, onCorrupt);
   }
 
   async listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
-    return queries.listRuns(this.#use().reader, filter, onCorrupt);
+    return listQueries.listRuns(this.#use().reader, filter, onCorrupt);
   }
 
   /**

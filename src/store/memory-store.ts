@@ -18,8 +18,9 @@ import { historyKey, runKey } from './key-codec.js';
 import { assertRunIds, seqRange } from './read-args.js';
 import { decodeHistory } from './record-codec.js';
 import { decodeSummary, encodeSummary, summarySlot } from './summary-codec.js';
-import * as queries from './run-queries.js';
-import type { StoreReader } from './run-queries.js';
+import * as listQueries from './list-queries.js';
+import * as timerQueries from './timer-queries.js';
+import type { StoreReader } from './store-reader.js';
 import { SortedMap } from './sorted-map.js';
 
 /**
@@ -186,7 +187,7 @@ export class MemoryStore implements EventStore {
   }
 
   async listNonTerminal(onCorrupt?: CorruptionListener): Promise<RunSummary[]> {
-    return queries.listNonTerminal(this.#reader(), onCorrupt);
+    return listQueries.listNonTerminal(this.#reader(), onCorrupt);
   }
 
   async dueTimers(
@@ -195,15 +196,15 @@ export class MemoryStore implements EventStore {
     after?: TimerEntry,
     onCorrupt?: CorruptionListener,
   ): Promise<TimerEntry[]> {
-    return queries.dueTimers(this.#reader(), upTo, limit, after, onCorrupt);
+    return timerQueries.dueTimers(this.#reader(), upTo, limit, after, onCorrupt);
   }
 
   async nextTimers(limit: number, onCorrupt?: CorruptionListener): Promise<TimerEntry[]> {
-    return queries.nextTimers(this.#reader(), limit, onCorrupt);
+    return timerQueries.nextTimers(this.#reader(), limit, onCorrupt);
   }
 
   async listRuns(filter?: ListFilter, onCorrupt?: CorruptionListener): Promise<ListPage> {
-    return queries.listRuns(this.#reader(), filter, onCorrupt);
+    return listQueries.listRuns(this.#reader(), filter, onCorrupt);
   }
 
   /** Closes the store and releases its tables for a new MemoryStore. Idempotent. */

@@ -5,92 +5,24 @@ import {
   assertValidId,
 } from '../core/index.js';
 import type { WorkflowStatus } from '../core/index.js';
-import type {
-  CorruptionListener,
-  ListFilter,
-  ListPage,
-  RunSummary,
-  TimerEntry,
-} from './event-store.js';
+import type { CorruptionListener, ListFilter, ListPage, RunSummary } from './event-store.js';
 import type { IndexName } from './index-changes.js';
 import {
-  KEY_END,
   KEY_SEPARATOR,
   listingEnd,
   listingFrom,
-  padTime,
   parseRunKey,
-  parseTimerKey,
   runKeyOfListing,
-  timerKey,
 } from './key-codec.js';
-import { INDEX_SUBLEVELS } from './level-layout.js';
-import { corruptRecord } from './record-codec.js';
-import type { CorruptRun } from './record-codec.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
-
-/** A key range over one index, with level's iterator semantics. */
-export interface KeyRange {
-  readonly gte?: string;
-  readonly lt?: string;
-  readonly reverse?: boolean;
-  readonly limit?: number;
-}
-
-/**
- * The two primitive reads the index queries need. `LevelStore` serves them
- * with iterators and `getMany`, `MemoryStore` with sorted maps, so both
- * stores answer listing and timer queries with the same code.
- */
-export interface StoreReader {
-  /** `[key, value]` entries of an index within `range`, in key order (or reversed). */
-  indexEntries(index: IndexName, range: KeyRange): Promise<Array<[string, string]>>;
-  /**
-   * Run summaries by run key: `undefined` where none is stored, the
-   * `STORE_CORRUPT` error where the stored one cannot be decoded (one
-   * damaged summary must not hide the others).
-   */
-  summaries(keys: readonly string[]): Promise<SummarySlot[]>;
-}
-
-/** One answer of {@link StoreReader.summaries}. */
-export type SummarySlot = RunSummary | undefined | StoreError;
-
-/**
- * What a read does with a damaged record: hand it to the caller's listener
- * and go on, or, without a listener, reject with it (the read cannot give a
- * whole answer).
- */
-function reporter(onCorrupt: CorruptionListener | undefined): (error: StoreError) => void {
-  return (error) => {
-    if (onCorrupt === undefined) throw error;
-    onCorrupt(error);
-  };
-}
-
-/** A damaged entry of an index, with its run when the key still names one. */
-function corruptEntry(index: IndexName, key: string, why: string, run?: CorruptRun): StoreError {
-  return corruptRecord(INDEX_SUBLEVELS[index], key, why, undefined, run);
-}
+import { MAX_TIME, assertLimit, assertTime } from './read-args.js';
+import { corruptEntry, reporter } from './read-damage.js';
+import type { StoreReader } from './store-reader.js';
 
 /** The default page size of {@link listRuns}. */
 export const DEFAULT_LIST_LIMIT = 100;
 /** The largest page {@link listRuns} returns. */
 export const MAX_LIST_LIMIT = 10_000;
-
-const MAX_TIME = Number.MAX_SAFE_INTEGER;
-
-function assertLimit(limit: unknown, what: string): asserts limit is number {
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new InvalidArgumentError(`${what} must be an integer >= 1`, { details: { limit } });
-  }
-}
-
-function assertTime(value: unknown, what: string): asserts value is number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new InvalidArgumentError(`${what} must be a number of epoch ms`, { details: { value } });
-  }
-}
 
 /**
  * Every run in the non-terminal index that is running, with its summary.
@@ -122,93 +54,6 @@ export async function listNonTerminal(
     }
   });
   return out;
-}
-
-/** The run a damaged timer key names, when its id parts survived. */
-function runOfTimerKey(key: string): CorruptRun | undefined {
-  const parts = key.split(KEY_SEPARATOR);
-  const [, workflowId, runId] = parts;
-  if (parts.length !== 4 || !workflowId || !runId) return undefined;
-  return { workflowId, runId };
-}
-
-/**
- * Reads timer entries within `range`, at most `range.limit` valid ones.
- * Damaged keys are reported and read past: a page cut short by one would
- * look like the end of the due entries to the timer service, which would
- * then stop paging and leave later timers unarmed.
- */
-async function readTimers(
-  reader: StoreReader,
-  range: KeyRange,
-  onCorrupt: CorruptionListener | undefined,
-): Promise<TimerEntry[]> {
-  const report = reporter(onCorrupt);
-  const out: TimerEntry[] = [];
-  let gte = range.gte;
-  for (;;) {
-    const wanted = range.limit === undefined ? undefined : range.limit - out.length;
-    const entries = await reader.indexEntries('timers', {
-      ...(gte === undefined ? {} : { gte }),
-      ...(range.lt === undefined ? {} : { lt: range.lt }),
-      ...(wanted === undefined ? {} : { limit: wanted }),
-    });
-    let skipped = false;
-    for (const [key] of entries) {
-      const entry = parseTimerKey(key);
-      if (entry !== undefined) {
-        out.push(entry);
-        continue;
-      }
-      skipped = true;
-      report(corruptEntry('timers', key, 'the key is not a timer key', runOfTimerKey(key)));
-    }
-    const last = entries[entries.length - 1];
-    if (!skipped || wanted === undefined || entries.length < wanted || last === undefined) {
-      return out;
-    }
-    // The smallest key above the last one read.
-    gte = last[0] + KEY_SEPARATOR;
-  }
-}
-
-/**
- * Timer entries with `fireAt <= upTo`, earliest first, at most `limit`;
- * damaged keys go to `onCorrupt`.
- */
-export async function dueTimers(
-  reader: StoreReader,
-  upTo: number,
-  limit?: number,
-  after?: TimerEntry,
-  onCorrupt?: CorruptionListener,
-): Promise<TimerEntry[]> {
-  assertTime(upTo, 'upTo');
-  if (limit !== undefined) assertLimit(limit, 'limit');
-  if (upTo < 0) return [];
-  // Every key of fireAt <= upTo sorts below `pad(upTo) + KEY_END`.
-  const lt = padTime(Math.min(Math.floor(upTo), MAX_TIME)) + KEY_END;
-  // The smallest key above `after`'s own: it with one more, lowest, character.
-  const gte =
-    after === undefined
-      ? undefined
-      : timerKey(after.fireAt, after.workflowId, after.runId, after.timerId) + '\u0000';
-  const range = {
-    lt,
-    ...(gte === undefined ? {} : { gte }),
-    ...(limit === undefined ? {} : { limit }),
-  };
-  return readTimers(reader, range, onCorrupt);
-}
-
-/** The `limit` earliest timer entries; damaged keys go to `onCorrupt`. */
-export async function nextTimers(
-  reader: StoreReader,
-  limit: number,
-  onCorrupt?: CorruptionListener,
-): Promise<TimerEntry[]> {
-  assertLimit(limit, 'limit');
-  return readTimers(reader, { limit }, onCorrupt);
 }
 
 interface ListPlan {
