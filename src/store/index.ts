@@ -13,7 +13,8 @@ export type {
 
 // Stores
 export { LevelStore } from './level-store.js';
-export type { LevelStoreOptions, LevelStoreStats } from './level-store.js';
+export type { LevelStoreOptions } from './level-store-options.js';
+export type { LevelStoreStats } from './level-store-stats.js';
 export type { BatchInfo } from './level-batch.js';
 export { MemoryStore, createMemoryStoreData } from './memory-store.js';
 export type { MemoryStoreData, MemoryStoreOptions } from './memory-store.js';

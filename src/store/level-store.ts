@@ -4,7 +4,6 @@ import { planCommit } from './commit-plan.js';
 import type {
   CommitResult,
   CorruptionListener,
-  Durability,
   EventStore,
   ListFilter,
   ListPage,
@@ -12,92 +11,19 @@ import type {
   RunSummary,
   TimerEntry,
 } from './event-store.js';
-import { createBatchWriter } from './level-batch.js';
-import type { BatchInfo } from './level-batch.js';
-import { GroupCommitter } from './group-commit.js';
-import type { GroupCommitStats } from './group-commit.js';
 import { runKey } from './key-codec.js';
 import { openLayout } from './level-layout.js';
-import type { LevelLayout } from './level-layout.js';
-import { levelReader, readLevelHistory, readLevelSummary } from './level-reader.js';
+import { readLevelHistory, readLevelSummary } from './level-reader.js';
+import { levelStoreSettings } from './level-store-options.js';
+import type { LevelStoreOptions, LevelStoreSettings } from './level-store-options.js';
+import { levelStoreParts } from './level-store-parts.js';
+import type { LevelStoreParts } from './level-store-parts.js';
+import { levelStoreStats } from './level-store-stats.js';
+import type { LevelStoreStats } from './level-store-stats.js';
 import { assertRunIds, seqRange } from './read-args.js';
-import { decodeSummary } from './summary-codec.js';
-import { RunCache } from './run-cache.js';
-import { WriteAdmission } from './write-admission.js';
 import type { AdmissionRelease } from './write-admission.js';
 import * as listQueries from './list-queries.js';
 import * as timerQueries from './timer-queries.js';
-import type { StoreReader } from './store-reader.js';
-
-/** Options of {@link LevelStore}; validated once, at construction. */
-export interface LevelStoreOptions {
-  /**
-   * `'sync'` fsyncs every batch before acknowledging its commits; `'relaxed'`
-   * does not (survives a process crash, not a power loss).
-   * @default 'sync'
-   */
-  readonly durability?: Durability;
-  /**
-   * The most events one batch carries (a larger single commit still goes
-   * alone): bounds how long a commit can wait behind others.
-   * @default 1024
-   */
-  readonly maxBatchEvents?: number;
-  /**
-   * How many idle runs' heads to keep in memory for the expected-seq check.
-   * @default 10000
-   */
-  readonly cacheRuns?: number;
-  /**
-   * Backpressure: once this many commits are pending (queued or being
-   * written), writers from outside the engine's runs wait in
-   * {@link LevelStore.admit} until batches drain. Appends of running runs
-   * are never held (at most one per resident run is pending), so runs
-   * always finish. See docs/storage.md, "Backpressure".
-   * @default 4096
-   */
-  readonly maxPendingCommits?: number;
-  /**
-   * Test and fault-injection hook, awaited before each batch is written:
-   * throwing or rejecting fails that batch exactly as a LevelDB write error
-   * would (`STORE_WRITE_FAILED`, nothing written); delaying holds the batch
-   * in flight while later commits queue.
-   */
-  readonly beforeWrite?: (batch: BatchInfo) => void | Promise<void>;
-}
-
-/** Counters of a {@link LevelStore}. */
-export interface LevelStoreStats extends GroupCommitStats {
-  /** Commits waiting for a batch. */
-  readonly queued: number;
-  /** Commits not yet durable: queued or in the batch being written. */
-  readonly pending: number;
-  /** The backpressure bound (`maxPendingCommits`). */
-  readonly maxPendingCommits: number;
-  /** Writers waiting in {@link LevelStore.admit} for room. */
-  readonly waiting: number;
-  /** The most writers that waited at once. */
-  readonly peakWaiting: number;
-  /** Runs whose heads are cached. */
-  readonly cachedRuns: number;
-}
-
-/** What exists while the store is open. */
-interface Live {
-  readonly layout: LevelLayout;
-  readonly cache: RunCache;
-  readonly committer: GroupCommitter;
-  readonly admission: WriteAdmission;
-  readonly reader: StoreReader;
-}
-
-function positiveInteger(value: unknown, what: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`${what} must be an integer >= 1`, { details: { value } });
-  }
-  return value;
-}
 
 /** `ENGINE_CLOSED`: the store was closed, or `open()` was not called. */
 function closedError(): EngineClosedError {
@@ -124,10 +50,8 @@ function closedError(): EngineClosedError {
 export class LevelStore implements EventStore {
   /** The database directory. */
   readonly location: string;
-  readonly #options: Required<Omit<LevelStoreOptions, 'beforeWrite'>> & {
-    readonly beforeWrite: LevelStoreOptions['beforeWrite'] | undefined;
-  };
-  #live: Live | undefined;
+  readonly #options: LevelStoreSettings;
+  #live: LevelStoreParts | undefined;
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -139,20 +63,8 @@ export class LevelStore implements EventStore {
     if (typeof location !== 'string' || location.length === 0) {
       throw new InvalidArgumentError('a LevelStore needs a directory path');
     }
-    const durability = options.durability ?? 'sync';
-    if (durability !== 'sync' && durability !== 'relaxed') {
-      throw new InvalidArgumentError(`durability must be 'sync' or 'relaxed'`, {
-        details: { durability },
-      });
-    }
     this.location = location;
-    this.#options = {
-      durability,
-      maxBatchEvents: positiveInteger(options.maxBatchEvents, 'maxBatchEvents', 1024),
-      cacheRuns: positiveInteger(options.cacheRuns, 'cacheRuns', 10_000),
-      maxPendingCommits: positiveInteger(options.maxPendingCommits, 'maxPendingCommits', 4096),
-      beforeWrite: options.beforeWrite,
-    };
+    this.#options = levelStoreSettings(options);
   }
 
   /**
@@ -180,48 +92,14 @@ export class LevelStore implements EventStore {
 
   async #open(): Promise<void> {
     const layout = await openLayout(this.location);
-    const { runs } = layout;
-    const cache = new RunCache(this.#options.cacheRuns, (key) => {
-      const bytes = runs.getSync(key);
-      return bytes === undefined ? undefined : decodeSummary(key, bytes);
-    });
-    const write = createBatchWriter(layout, {
-      sync: this.#options.durability === 'sync',
-      beforeWrite: this.#options.beforeWrite,
-    });
-    const committer: GroupCommitter = new GroupCommitter(
-      write,
-      cache,
-      this.#options.maxBatchEvents,
-      () => admission.drained(),
-    );
-    const admission = new WriteAdmission(this.#options.maxPendingCommits, () => committer.pending);
-    const live = { layout, cache, committer, admission, reader: levelReader(layout) };
+    const live = levelStoreParts(layout, this.#options);
     // close() may have been called while opening: it then closes what we opened.
     this.#live = live;
   }
 
   /** Counters: batches, commits and events written, queue, backpressure and cache sizes. */
   stats(): LevelStoreStats {
-    const live = this.#live;
-    const base = live?.committer.stats ?? {
-      batches: 0,
-      commits: 0,
-      events: 0,
-      failedBatches: 0,
-      largestBatch: 0,
-      peakPending: 0,
-    };
-    const admission = live?.admission.stats();
-    return {
-      ...base,
-      queued: live?.committer.queued ?? 0,
-      pending: live?.committer.pending ?? 0,
-      maxPendingCommits: this.#options.maxPendingCommits,
-      waiting: admission?.waiting ?? 0,
-      peakWaiting: admission?.peakWaiting ?? 0,
-      cachedRuns: live?.cache.size ?? 0,
-    };
+    return levelStoreStats(this.#live, this.#options.maxPendingCommits);
   }
 
   /**
@@ -245,7 +123,7 @@ export class LevelStore implements EventStore {
    */
   admit(): Promise<AdmissionRelease> {
     // Not async: an admission with room resolves without another promise.
-    let live: Live;
+    let live: LevelStoreParts;
     try {
       live = this.#use();
     } catch (error) {
@@ -334,7 +212,7 @@ export class LevelStore implements EventStore {
   }
 
   /** The open store's parts; throws `ENGINE_CLOSED` before open and once close began. */
-  #use(): Live {
+  #use(): LevelStoreParts {
     const live = this.#live;
     if (live === undefined || this.#closing !== undefined) throw closedError();
     return live;
