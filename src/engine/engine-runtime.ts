@@ -10,6 +10,7 @@ import type {
 import { createTimerService } from '../timers/index.js';
 import type { TimerService } from '../timers/index.js';
 import type { EngineCore } from './engine-core.js';
+import { createEngineCore } from './engine-core-impl.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import { recoverRuns } from './recovery.js';
 import { Registry } from './registry.js';
@@ -31,8 +32,6 @@ import {
 } from './store-corruption.js';
 import { createStoreHealth } from './store-health.js';
 import type { StoreHealth } from './store-health.js';
-
-const yieldToMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** What the runtime asks of the public engine: operations by workflow id. */
 export interface EngineRuntimeCallbacks {
@@ -124,7 +123,9 @@ export class EngineRuntime {
       report: (error) => this.hosting.report({ type: 'fault', path: ['engine'], error }),
       whenWritable: () => this.storeHealth.whenWritable(),
     });
-    this.core = this.#makeCore();
+    this.core = createEngineCore(this, callbacks, (workflowType, events, extra) =>
+      this.#published(workflowType, events, extra),
+    );
   }
 
   /**
@@ -267,42 +268,5 @@ export class EngineRuntime {
       .catch((failure: unknown) =>
         this.hosting.report({ type: 'fault', path: ['engine'], error: failure }),
       );
-  }
-
-  #makeCore(): EngineCore {
-    return {
-      store: this.store,
-      clock: this.clock,
-      registry: this.registry,
-      timers: this.timers,
-      newRunId: this.ids,
-      maxPayloadBytes: this.options.maxPayloadBytes,
-      onNondeterminism: this.options.onNondeterminism,
-      storeHealth: this.storeHealth,
-      isClosing: () => this.#callbacks.isClosing(),
-      published: (workflowType, events, extra) => this.#published(workflowType, events, extra),
-      timerReleased: (entry) => this.timers.release(entry),
-      runEnded: (host, terminal) => {
-        this.runs.ended(host);
-        this.relations.runEnded(host, terminal);
-      },
-      touched: (host) => this.runs.touched(host),
-      runningRunId: (workflowId) => this.running.get(workflowId),
-      sendSignal: (target, name, payload) => this.relations.sendSignal(target, name, payload),
-      cancelChild: (childWorkflowId) => this.relations.cancelChild(childWorkflowId),
-      adoptOrphan: (host) => this.relations.adoptOrphan(host),
-      childOutcome: (childWorkflowId, childRunId) =>
-        this.relations.childOutcome(childWorkflowId, childRunId),
-      stopRunActor: (workflowId, runId) => this.hosting.stop(workflowId, runId),
-      rehost: (host) => {
-        if (this.#callbacks.isClosing()) return;
-        this.hosting.stop(host.workflowId, host.runId);
-        this.hosting.spawn(host);
-      },
-      runBlocked: (workflowId, runId, error) =>
-        this.hosting.report({ type: 'blocked', path: ['engine', 'workflows', runId], error }),
-      runCorrupt: (host, error) => this.runs.block(host, error),
-      yieldToMicrotasks,
-    };
   }
 }
