@@ -202,6 +202,11 @@ export class RunHost implements RunActorHost {
     this.actor = self;
   }
 
+  detachActor(self: RunActorPort): void {
+    // A later incarnation may have attached already.
+    if (this.actor === self) this.actor = undefined;
+  }
+
   execute(report: PhaseReport): Promise<void> {
     return this.#loader.execute(report);
   }

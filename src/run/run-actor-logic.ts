@@ -9,6 +9,12 @@ import type { ActorLogic, ActorScope, AnyActorRef, EventObject, Snapshot } from 
 export interface RunActorHost {
   /** The actor of the current incarnation started; events for it go to `self`. */
   attach(self: { send(event: RunActorEvent): void }): void;
+  /**
+   * The actor `self` ended (done, crashed or stopped): what is still sent to
+   * it would be dropped, so the host stops sending until a new incarnation
+   * attaches.
+   */
+  detachActor(self: { send(event: RunActorEvent): void }): void;
   /** Loads history, replays it and runs the code live; resolves when the run ended. */
   execute(report: (phase: 'replaying' | 'running' | 'blocked') => void): Promise<void>;
   /** Starts one activity attempt. */
@@ -91,6 +97,7 @@ type Scope = ActorScope<RunActorSnapshot, InternalEvent>;
 
 function end(runtime: Runtime, scope: Scope): void {
   runtime.ended = true;
+  runtime.host.detachActor(scope.self);
   for (const child of runtime.attempts.values()) scope.stopChild(child);
   runtime.attempts.clear();
 }
