@@ -27,6 +27,18 @@ export interface GroupCommitStats {
   peakPending: number;
 }
 
+/** Counters before anything was written. */
+export function zeroGroupCommitStats(): GroupCommitStats {
+  return {
+    batches: 0,
+    commits: 0,
+    events: 0,
+    failedBatches: 0,
+    largestBatch: 0,
+    peakPending: 0,
+  };
+}
+
 /** Writes one batch of commits atomically and durably; rejects if it could not. */
 export type BatchWriter = (commits: readonly QueuedCommit[]) => Promise<void>;
 
@@ -57,14 +69,7 @@ export class GroupCommitter {
   #inFlight = 0;
   #scheduled = false;
   #idle: Array<() => void> = [];
-  readonly stats: GroupCommitStats = {
-    batches: 0,
-    commits: 0,
-    events: 0,
-    failedBatches: 0,
-    largestBatch: 0,
-    peakPending: 0,
-  };
+  readonly stats: GroupCommitStats = zeroGroupCommitStats();
 
   /**
    * @param drained called after each batch was written or failed: the

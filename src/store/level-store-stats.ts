@@ -1,3 +1,4 @@
+import { zeroGroupCommitStats } from './group-commit.js';
 import type { GroupCommitStats } from './group-commit.js';
 import type { LevelStoreParts } from './level-store-parts.js';
 
@@ -26,14 +27,7 @@ export function levelStoreStats(
   live: LevelStoreParts | undefined,
   maxPendingCommits: number,
 ): LevelStoreStats {
-  const base = live?.committer.stats ?? {
-    batches: 0,
-    commits: 0,
-    events: 0,
-    failedBatches: 0,
-    largestBatch: 0,
-    peakPending: 0,
-  };
+  const base = live?.committer.stats ?? zeroGroupCommitStats();
   const admission = live?.admission.stats();
   return {
     ...base,
