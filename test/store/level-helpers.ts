@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Level } from 'level';
 
 /** Temp directories made by a test file, removed by {@link removeTempDirs}. */
 const dirs: string[] = [];
@@ -18,16 +17,5 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-/** Opens the raw LevelDB of a closed store, for tampering and layout checks. */
-export async function withRawDb<T>(
-  dir: string,
-  fn: (db: Level<string, Uint8Array>) => Promise<T>,
-): Promise<T> {
-  const db = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
-  await db.open();
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
+// One opener of a closed store's raw LevelDB for every test that tampers.
+export { withRawDb } from '../helpers/corrupt-store.js';
