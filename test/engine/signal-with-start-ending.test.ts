@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, defineWorkflow, virtualClock } from '../../src/index.js';
 import { DurabilityModel } from '../sim/durable-store.js';
+import { ackUntilSettled } from '../helpers/ack-until-settled.js';
 import { tick } from '../helpers/wait-until.js';
 
 /**
@@ -26,15 +27,7 @@ describe('signalWithStart on a run that is ending', () => {
       clock: virtualClock(0),
       workflows: [once],
     });
-    const settle = async <T>(promise: Promise<T>): Promise<T> => {
-      let done = false;
-      void promise.finally(() => (done = true)).catch(() => undefined);
-      for (let i = 0; i < 1_000 && !done; i++) {
-        await tick();
-        model.ack();
-      }
-      return promise;
-    };
+    const settle = <T>(promise: Promise<T>): Promise<T> => ackUntilSettled(model, promise);
     try {
       const first = await settle(engine.start(once, 'first', { workflowId: 'o' }));
       // The first run completes: its terminal event is recorded, not acknowledged.

@@ -7,6 +7,7 @@ import {
   virtualClock,
 } from '../../src/index.js';
 import { DurabilityModel } from '../sim/durable-store.js';
+import { ackUntilSettled } from '../helpers/ack-until-settled.js';
 import { tick } from '../helpers/wait-until.js';
 
 /**
@@ -50,16 +51,7 @@ describe('suspension', () => {
       activities: [refuse, accept],
       maxResidentRuns: 1,
     });
-    const settle = async <T>(promise: Promise<T>): Promise<T> => {
-      let done = false;
-      void promise.finally(() => (done = true)).catch(() => undefined);
-      for (let i = 0; i < 2_000 && !done; i++) {
-        await tick();
-        model.ack();
-      }
-      if (!done) throw new Error('did not settle');
-      return promise;
-    };
+    const settle = <T>(promise: Promise<T>): Promise<T> => ackUntilSettled(model, promise);
     const schedulesAccept = (appends: readonly { events: readonly { type: string }[] }[]) =>
       appends.some((a) =>
         a.events.some(

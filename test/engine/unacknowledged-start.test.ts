@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine, defineWorkflow, virtualClock } from '../../src/index.js';
 import type { SupervisionEvent } from '../../src/index.js';
 import { DurabilityModel } from '../sim/durable-store.js';
+import { ackUntilSettled } from '../helpers/ack-until-settled.js';
 import { tick } from '../helpers/wait-until.js';
 
 /**
@@ -35,15 +36,7 @@ describe('a run woken before the commit that starts it is acknowledged', () => {
     engine.supervision$.subscribe((event) => {
       if (event.type === 'fault' || event.type === 'blocked') faults.push(event);
     });
-    const settle = async <T>(promise: Promise<T>): Promise<T> => {
-      let done = false;
-      void promise.finally(() => (done = true)).catch(() => undefined);
-      for (let i = 0; i < 1_000 && !done; i++) {
-        await tick();
-        model.ack();
-      }
-      return promise;
-    };
+    const settle = <T>(promise: Promise<T>): Promise<T> => ackUntilSettled(model, promise);
     try {
       const first = await settle(engine.start(chain, 0, { workflowId: 'c' }));
       // Round 0 continues as new: its commit is written, not acknowledged.
