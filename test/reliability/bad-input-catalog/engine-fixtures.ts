@@ -11,7 +11,8 @@ import {
 } from '../../../src/index.js';
 import type { Engine, WorkflowHandle } from '../../../src/index.js';
 import { TestEnvironment } from '../../../src/testing/index.js';
-import { refused } from './catalog.js';
+import { expect } from 'vitest';
+import { expectRefusal, refused, settle, tablesOf } from './catalog.js';
 import type { ErrorClass, ErrorRefusal } from './catalog.js';
 
 /** The class each engine error code comes with (docs/errors.md). */
@@ -99,4 +100,19 @@ export async function engineSubject(): Promise<EngineSubject> {
 export async function expectStillServing(subject: EngineSubject): Promise<string> {
   await subject.waiting.signal('go', 'stop');
   return subject.env.result(subject.waiting) as Promise<string>;
+}
+
+/**
+ * Checks one refused call on a live engine: refused as `row` says, the
+ * store byte for byte as it was, and the engine still serving.
+ */
+export async function expectLiveRefusal(
+  subject: EngineSubject,
+  row: { readonly call: (s: EngineSubject) => unknown; readonly refusal: ErrorRefusal },
+): Promise<void> {
+  const before = tablesOf(subject.env.store.data);
+  expectRefusal(await settle(() => row.call(subject)), row.refusal);
+  await subject.env.idle();
+  expect(tablesOf(subject.env.store.data)).toEqual(before);
+  expect(await expectStillServing(subject)).toBe('stopped');
 }

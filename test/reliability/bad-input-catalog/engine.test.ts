@@ -17,7 +17,7 @@ import {
   catalogWorkflows,
   echo,
   engineSubject,
-  expectStillServing,
+  expectLiveRefusal,
   quick,
   refusedWith,
   unregistered,
@@ -367,12 +367,8 @@ afterEach(async () => {
 });
 
 describeCatalog('Engine methods', cases, async (row) => {
-  const s = (subject = await engineSubject());
-  const before = tablesOf(s.env.store.data);
-  expectRefusal(await settle(() => row.call(s)), row.refusal);
-  await s.env.idle();
-  expect(tablesOf(s.env.store.data)).toEqual(before);
-  expect(await expectStillServing(s)).toBe('stopped');
+  subject = await engineSubject();
+  await expectLiveRefusal(subject, row);
 });
 
 // ---- defineWorkflow and defineActivity ----

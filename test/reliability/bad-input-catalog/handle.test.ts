@@ -11,7 +11,7 @@ import {
   untyped,
 } from './catalog.js';
 import type { CatalogCase, ErrorRefusal } from './catalog.js';
-import { engineSubject, expectStillServing, refusedWith } from './engine-fixtures.js';
+import { engineSubject, expectLiveRefusal, refusedWith } from './engine-fixtures.js';
 import type { EngineSubject } from './engine-fixtures.js';
 
 type Row = CatalogCase<EngineSubject, ErrorRefusal>;
@@ -106,12 +106,8 @@ afterEach(async () => {
 });
 
 describeCatalog('workflow handles', cases, async (row) => {
-  const s = (subject = await engineSubject());
-  const before = tablesOf(s.env.store.data);
-  expectRefusal(await settle(() => row.call(s)), row.refusal);
-  await s.env.idle();
-  expect(tablesOf(s.env.store.data)).toEqual(before);
-  expect(await expectStillServing(s)).toBe('stopped');
+  subject = await engineSubject();
+  await expectLiveRefusal(subject, row);
 });
 
 const closedCases: Row[] = (
