@@ -9,7 +9,7 @@
  * To add a workload: write a module exporting a {@link Workload} and list it
  * in `WORKLOADS`.
  */
-import { spawn } from 'node:child_process';
+import { rowsFromChild } from './child-rows.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,21 +63,9 @@ const CHILD_ENV = 'AION_BENCH_WORKLOAD';
  * per run read about 35 % higher after the store workload than alone.
  */
 function runInChild(name: string): Promise<BenchRow[]> {
-  const self = fileURLToPath(import.meta.url);
-  const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', ...loader, self], {
-      env: { ...process.env, [CHILD_ENV]: name },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`the ${name} workload exited with ${code}`));
-      else resolve(JSON.parse(last) as BenchRow[]);
-    });
+  return rowsFromChild(fileURLToPath(import.meta.url), [], `the ${name} workload`, {
+    ...process.env,
+    [CHILD_ENV]: name,
   });
 }
 

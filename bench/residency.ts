@@ -5,8 +5,8 @@
  * in a child process of its own (bench/fixtures/residency-child.ts): RSS
  * taken in the bench process would include what the earlier workloads left.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rowsFromChild } from './child-rows.js';
 import type { BenchOptions, BenchRow, Workload } from './workload.js';
 
 // `npm run bench` runs compiled JavaScript; the smoke test runs the sources.
@@ -14,27 +14,10 @@ const fromSource = import.meta.url.endsWith('.ts');
 const child = fileURLToPath(
   new URL(`./fixtures/residency-child.${fromSource ? 'ts' : 'js'}`, import.meta.url),
 );
-const loader = fromSource ? ['--import', 'tsx'] : [];
 
 function run(options: BenchOptions): Promise<BenchRow[]> {
   const n = options.smoke ? 500 : 100_000;
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--expose-gc', ...loader, child, options.scratch, String(n)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`the W5 child exited with ${code}`));
-      else resolve(JSON.parse(last) as BenchRow[]);
-    });
-  });
+  return rowsFromChild(child, [options.scratch, String(n)], 'the W5 child');
 }
 
 /** W5. */
